@@ -1,0 +1,243 @@
+"""Command line interface: the one place that picks implementations.
+
+Heavy modules (huggingface_hub, the renderers) are imported inside the
+commands so that ``licscan --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+from urllib.parse import quote
+
+import click
+
+from licscan import __version__
+from licscan.errors import EXIT_FETCH_FAILED, EXIT_INPUT_ERROR, EXIT_OK, InputError
+
+_TRUE = ("1", "true", "yes", "on")
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"licscan: error: {message}", err=True)
+    sys.exit(EXIT_INPUT_ERROR)
+
+
+def _warn(message: str) -> None:
+    click.echo(f"licscan: warning: {message}", err=True)
+
+
+def _offline() -> bool:
+    return any(os.environ.get(v, "").strip().lower() in _TRUE for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
+
+
+def _default_cache_dir() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(os.environ.get("LICSCAN_CACHE_DIR") or user_cache_dir("licscan"))
+
+
+def _endpoint() -> str:
+    from licscan.sources.hub import DEFAULT_ENDPOINT
+
+    return (os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
+
+
+def _build_source(
+    snapshot: Path | None, cache_dir: Path | None, no_cache: bool, cache_ttl: float, timeout: float
+) -> Any:
+    """Pick the metadata source: a snapshot, or the Hub behind the cache."""
+    from licscan.sources.store import Store, StoreError
+
+    if snapshot is not None:
+        from licscan.sources.snapshot import SnapshotSource
+
+        try:
+            return SnapshotSource(snapshot)
+        except StoreError as exc:
+            _fail(str(exc))
+    endpoint = _endpoint()
+    # One cache folder per endpoint: records of a mirror never mix with the Hub's.
+    root = (cache_dir or _default_cache_dir()) / quote(endpoint.split("://", 1)[-1], safe="")
+    from licscan.sources.cached import CachedSource
+
+    if _offline():
+        if no_cache:
+            _fail("HF_HUB_OFFLINE is set and --no-cache leaves nothing to read; use --snapshot DIR")
+        return CachedSource(None, Store(root, "cache"), ttl=cache_ttl)
+    from licscan.sources.hub import HubSource
+    from licscan.sources.retry import RetryPolicy
+
+    hub = HubSource(endpoint=endpoint, policy=RetryPolicy(budget=timeout))
+    if no_cache:
+        return hub
+    return CachedSource(hub, Store(root, "cache"), ttl=cache_ttl)
+
+
+def _progress_printer() -> Any:
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int, label: str) -> None:
+        end = "\n" if done == total else ""
+        click.echo(f"\r\x1b[K[{done}/{total}] {label}"[:200] + end, err=True, nl=False)
+
+    return show
+
+
+def _load_refs(manifests: tuple[Path, ...]) -> tuple[list[Any], list[str]]:
+    from licscan.manifest import read_manifests
+
+    try:
+        return read_manifests(manifests)
+    except InputError as exc:
+        _fail(str(exc))
+
+
+def _load_db() -> Any:
+    from licscan.licensedb import DatabaseError, load_database
+
+    try:
+        return load_database()
+    except DatabaseError as exc:
+        _fail(str(exc))
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{output}: cannot write: {exc.strerror}")
+
+
+_manifest_arg = click.argument("manifests", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+_jobs_opt = click.option(
+    "--jobs", "-j", default=8, show_default=True, type=click.IntRange(1, 64), help="Parallel fetches."
+)
+_timeout_opt = click.option(
+    "--timeout",
+    default=120.0,
+    show_default=True,
+    type=click.FloatRange(1, 3600),
+    help="Seconds allowed for one Hub request, retries included, before the model is marked fetch-failed.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="licscan")
+def main() -> None:
+    """Licence compliance scanner for AI models on the Hugging Face Hub.
+
+    Exit codes: 0 scan complete; 1 the policy gate failed; 2 usage or input
+    error (nothing scanned); 3 scan complete but some models could not be fetched.
+    """
+
+
+@main.command()
+@_manifest_arg
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here.")
+@_jobs_opt
+@_timeout_opt
+@click.option("--snapshot", type=click.Path(path_type=Path, file_okay=False), help="Scan from an offline snapshot.")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), help="Metadata cache folder.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the metadata cache.")
+@click.option(
+    "--cache-ttl",
+    default=86400.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Seconds a branch or tag lookup is reused (records at a commit never expire).",
+)
+def scan(
+    manifests: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    jobs: int,
+    timeout: float,
+    snapshot: Path | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+    cache_ttl: float,
+) -> None:
+    """Scan the models listed in MANIFESTS (models.txt or YAML)."""
+    refs, warnings = _load_refs(manifests)
+    for warning in warnings:
+        _warn(warning)
+    db = _load_db()
+    source = _build_source(snapshot, cache_dir, no_cache, cache_ttl, timeout)
+    from licscan.report import get_renderer
+    from licscan.scan import scan as run_scan
+
+    result = run_scan(
+        refs,
+        source,
+        db,
+        jobs=jobs,
+        progress=_progress_printer(),
+        manifests=tuple(str(m) for m in manifests),
+        warnings=tuple(warnings),
+    )
+    color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    _write(get_renderer(fmt, color=color)(result), output)
+    sys.exit(EXIT_FETCH_FAILED if result.fetch_failed else EXIT_OK)
+
+
+@main.command()
+@_manifest_arg
+@click.option(
+    "--output", "-o", required=True, type=click.Path(path_type=Path, file_okay=False), help="Snapshot folder to write."
+)
+@_jobs_opt
+@_timeout_opt
+def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int, timeout: float) -> None:
+    """Write the metadata and licence files of MANIFESTS' models and their bases to a folder.
+
+    ``licscan scan --snapshot DIR`` then scans with no network at all.
+    """
+    refs, warnings = _load_refs(manifests)
+    for warning in warnings:
+        _warn(warning)
+    db = _load_db()
+    if _offline():
+        _fail("HF_HUB_OFFLINE is set: a snapshot needs the Hub")
+    from licscan.scan import scan as run_scan
+    from licscan.sources.base import SourceError
+    from licscan.sources.hub import HubSource
+    from licscan.sources.recording import RecordingSource, license_files
+    from licscan.sources.retry import RetryPolicy
+    from licscan.sources.store import Store
+
+    hub = HubSource(endpoint=_endpoint(), policy=RetryPolicy(budget=timeout))
+    recorder = RecordingSource(hub, Store(output, "snapshot"))
+    result = run_scan(refs, recorder, db, jobs=jobs, progress=_progress_printer())
+    records = {}
+    for model in result.models:
+        if model.record is not None:
+            records[(model.record.repo_id, model.record.sha)] = model.record
+        for base in model.base_models:
+            if base.revision:
+                stored = recorder.store.read_record(base.repo_id, base.revision)
+                if stored is not None:
+                    records[(stored.repo_id, stored.sha)] = stored
+    files = 0
+    for record in records.values():
+        for name in license_files(record):
+            try:
+                recorder.fetch_file(record, name)
+                files += 1
+            except SourceError as exc:
+                _warn(f"{record.repo_id}: {name}: {exc.failure.message}")
+    failed = sum(1 for m in result.models if m.failure is not None)
+    click.echo(
+        f"wrote {len(records)} model records and {files} licence files to {output}"
+        + (f"; {failed} models could not be fetched" if failed else ""),
+        err=True,
+    )
+    sys.exit(EXIT_FETCH_FAILED if failed else EXIT_OK)

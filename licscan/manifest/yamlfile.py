@@ -1,0 +1,98 @@
+"""YAML manifests: ``models:`` as a list of ``{repo, revision, note}``.
+
+Parsed to a node tree (not to Python objects) so every error names its line,
+and aliases are never expanded (an anchor bomb stays a few nodes).
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import yaml
+
+from licscan.errors import InputError
+from licscan.manifest.refs import split_reference
+from licscan.types import ModelRef
+
+_TOP_KEYS = ("version", "models")
+_ITEM_KEYS = ("repo", "revision", "note")
+
+
+def read_yaml_manifest(path: Path, text: str) -> list[ModelRef]:
+    where = str(path)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(where, mark.line + 1 if mark else None, f"invalid YAML: {_problem(exc)}") from None
+    if root is None:
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        raise InputError(where, _line(root), "a YAML manifest must be a mapping with a 'models:' list")
+    models: yaml.Node | None = None
+    for key_node, value_node in root.value:
+        key = _scalar(where, key_node)
+        if key == "models":
+            models = value_node
+        elif key == "version":
+            if _scalar(where, value_node) != "1":
+                raise InputError(where, _line(value_node), "unsupported manifest version; this licscan reads version 1")
+        else:
+            raise InputError(where, _line(key_node), _unknown_key(key, _TOP_KEYS))
+    if models is None:
+        raise InputError(where, _line(root), "missing 'models:' list")
+    if isinstance(models, yaml.ScalarNode) and models.value in ("", "~", "null"):
+        return []
+    if not isinstance(models, yaml.SequenceNode):
+        raise InputError(where, _line(models), "'models' must be a list")
+    return [_item(where, node) for node in models.value]
+
+
+def _item(where: str, node: yaml.Node) -> ModelRef:
+    line = _line(node)
+    fields: dict[str, str] = {}
+    if isinstance(node, yaml.ScalarNode):
+        fields["repo"] = _scalar(where, node)
+    elif isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = _scalar(where, key_node)
+            if key not in _ITEM_KEYS:
+                raise InputError(where, _line(key_node), _unknown_key(key, _ITEM_KEYS))
+            fields[key] = _scalar(where, value_node)
+    else:
+        raise InputError(where, line, "each model is a repo id or a mapping {repo, revision, note}")
+    repo = fields.get("repo", "").strip()
+    if not repo:
+        raise InputError(where, line, "model entry without 'repo'")
+    repo_id, revision, problem = split_reference(repo)
+    if problem:
+        raise InputError(where, line, problem)
+    if "revision" in fields:
+        if revision is not None:
+            raise InputError(where, line, "revision given twice (in 'repo' and 'revision')")
+        revision = fields["revision"].strip() or None
+        _, _, problem = split_reference(f"{repo_id}@{revision}") if revision else (None, None, None)
+        if problem:
+            raise InputError(where, line, problem)
+    return ModelRef(repo_id=repo_id, revision=revision, path=where, line=line, note=fields.get("note", ""))
+
+
+def _scalar(where: str, node: yaml.Node) -> str:
+    if not isinstance(node, yaml.ScalarNode):
+        raise InputError(where, _line(node), "expected a plain value here")
+    return str(node.value)
+
+
+def _line(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def _unknown_key(key: str, valid: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(key, valid, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; valid keys: {', '.join(valid)}"
+    return f"unknown key {key!r}{hint}"
+
+
+def _problem(exc: yaml.YAMLError) -> str:
+    return str(getattr(exc, "problem", None) or exc).splitlines()[0]

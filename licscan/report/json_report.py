@@ -1,0 +1,112 @@
+"""The JSON report: licscan's public, versioned contract (see README, "JSON output").
+
+Bump ``SCHEMA_VERSION`` for any change other than adding a field, and note it
+in the README's changelog of the format.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from licscan.types import (
+    AttachedObligation,
+    BaseModel,
+    License,
+    LicenseClass,
+    ModelResult,
+    ScanResult,
+)
+
+SCHEMA_VERSION = 1
+
+
+def render_json(result: ScanResult) -> str:
+    return json.dumps(to_json(result), indent=2, ensure_ascii=False) + "\n"
+
+
+def to_json(result: ScanResult) -> dict[str, Any]:
+    by_class = {c.value: 0 for c in LicenseClass}
+    for model in result.models:
+        by_class[model.license_class.value] += 1
+    by_verdict: dict[str, int] | None = None
+    if result.policy is not None:
+        by_verdict = {"allow": 0, "review": 0, "deny": 0}
+        for model in result.models:
+            if model.verdict in by_verdict:
+                by_verdict[model.verdict] += 1
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "licscan", "version": result.tool_version},
+        "database_version": result.database_version,
+        "generated_at": result.generated_at,
+        "source": result.source,
+        "manifests": list(result.manifests),
+        "policy": result.policy,
+        "warnings": list(result.warnings),
+        "summary": {
+            "models": len(result.models),
+            "by_class": by_class,
+            "fetch_failures": sum(1 for m in result.models if m.failure is not None),
+            "by_verdict": by_verdict,
+        },
+        "models": [model_json(m) for m in result.models],
+    }
+
+
+def license_json(lic: License | None) -> dict[str, Any] | None:
+    if lic is None:
+        return None
+    return {"id": lic.id, "name": lic.name, "spdx_id": lic.spdx_id}
+
+
+def model_json(m: ModelResult) -> dict[str, Any]:
+    effective = license_json(m.license)
+    if effective is not None:
+        effective["source"] = m.license_source
+    return {
+        "repo_id": m.ref.repo_id,
+        "requested_revision": m.ref.revision,
+        "revision": m.revision,
+        "manifest": {"path": m.ref.path, "line": m.ref.line},
+        "note": m.ref.note or None,
+        "declared_license": license_json(m.declared.license),
+        "declared_expression": m.declared.expression,
+        "declared_class": m.declared.license_class.value,
+        "license": effective,
+        "class": m.license_class.value,
+        "base_models": [_base_json(b) for b in m.base_models],
+        "obligations": [_obligation_json(o) for o in m.obligations],
+        "evidence": [{"source": e.source, "detail": e.detail} for e in m.evidence],
+        "findings": [{"code": f.code, "severity": f.severity.value, "message": f.message} for f in m.findings],
+        "verdict": m.verdict,
+        "reasons": [{"rule": r.rule, "decision": r.decision, "message": r.message} for r in m.reasons],
+    }
+
+
+def _base_json(base: BaseModel) -> dict[str, Any]:
+    cls = base.classification
+    return {
+        "repo_id": base.repo_id,
+        "revision": base.revision,
+        "depth": base.depth,
+        "parent": base.parent,
+        "relation": base.relation,
+        "license": license_json(cls.license) if cls else None,
+        "class": cls.license_class.value if cls else LicenseClass.UNKNOWN.value,
+        "resolved": cls is not None,
+    }
+
+
+def _obligation_json(attached: AttachedObligation) -> dict[str, Any]:
+    o = attached.obligation
+    out: dict[str, Any] = {"kind": o.kind, "summary": o.summary, "license": attached.license_id}
+    if o.threshold is not None:
+        out["threshold"] = o.threshold
+    if o.regions:
+        out["regions"] = list(o.regions)
+    if o.applies_to:
+        out["applies_to"] = o.applies_to
+    if o.link:
+        out["link"] = o.link
+    return out

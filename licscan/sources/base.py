@@ -1,0 +1,32 @@
+"""The metadata-source interface every source implements."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from licscan.types import FetchErrorCode, FetchFailure, ModelRecord
+
+
+class SourceError(Exception):
+    """A per-model failure; the scan records it and goes on."""
+
+    def __init__(self, code: FetchErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.failure = FetchFailure(code, message)
+
+
+class MetadataSource(Protocol):
+    """Gives a repo's record at a revision, and the files it lists."""
+
+    @property
+    def description(self) -> str:
+        """Where records come from, for reports (never includes a token)."""
+        ...
+
+    def fetch(self, repo_id: str, revision: str | None) -> ModelRecord:
+        """The record at ``revision`` (None: default branch). Raises SourceError."""
+        ...
+
+    def fetch_file(self, record: ModelRecord, filename: str) -> str:
+        """Text of a file the record lists, at the record's commit. Raises SourceError."""
+        ...

@@ -1,0 +1,43 @@
+"""Offline snapshot source: reads a folder written by ``licscan snapshot``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from licscan.manifest.refs import COMMIT
+from licscan.sources.base import SourceError
+from licscan.sources.store import Store
+from licscan.types import FetchErrorCode, FetchFailure, ModelRecord
+
+
+class SnapshotSource:
+    """No network at all: everything comes from the snapshot folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.store = Store(root, "snapshot")
+        self.store.check()
+
+    @property
+    def description(self) -> str:
+        return f"snapshot {self.store.root}"
+
+    def fetch(self, repo_id: str, revision: str | None) -> ModelRecord:
+        commit: str | None = revision if revision and COMMIT.match(revision) else None
+        if commit is None:
+            ref = self.store.read_ref(repo_id, revision)
+            if ref is None:
+                raise SourceError(FetchErrorCode.NOT_FOUND, f"{repo_id}@{revision or 'main'} is not in the snapshot")
+            target, _ = ref
+            if isinstance(target, FetchFailure):
+                raise SourceError(target.code, target.message)
+            commit = target
+        record = self.store.read_record(repo_id, commit)
+        if record is None:
+            raise SourceError(FetchErrorCode.NOT_FOUND, f"{repo_id}@{commit} is not in the snapshot")
+        return record
+
+    def fetch_file(self, record: ModelRecord, filename: str) -> str:
+        text = self.store.read_file(record.repo_id, record.sha or "", filename) if record.sha else None
+        if text is None:
+            raise SourceError(FetchErrorCode.FETCH_FAILED, f"{record.repo_id}: {filename} is not in the snapshot")
+        return text

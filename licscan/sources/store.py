@@ -1,0 +1,196 @@
+"""The on-disk folder format shared by offline snapshots and the fetch cache.
+
+Layout (documented in README.md, "Snapshot format")::
+
+    licscan-store.json                         {"format": 1, "kind": "snapshot"|"cache", ...}
+    refs/<org>/<name>/<quoted ref>.json        {"commit": "<sha>", "fetched_at": <unix time>}
+                                               or {"error": {"code": ..., "message": ...}}
+    models/<org>/<name>/<commit>/record.json   the ModelRecord (card data, siblings, tags, ...)
+    models/<org>/<name>/<commit>/files/<name>  licence files fetched from the repo
+
+Repo ids without an org (``gpt2``) use ``~`` as org, which no Hub id can hold.
+Records under a commit are immutable; refs (branches, tags) move, so the
+cache honours a time-to-live for them. Every write is atomic (temp + rename),
+so concurrent scans never see half a file, and every read is validated: a
+corrupt entry reads as missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from licscan.manifest.refs import COMMIT
+from licscan.types import FetchErrorCode, FetchFailure, ModelRecord
+
+FORMAT = 1
+MARKER = "licscan-store.json"
+DEFAULT_REF = "main"
+
+
+class StoreError(Exception):
+    pass
+
+
+def _repo_dir(repo_id: str) -> Path:
+    org, _, name = repo_id.rpartition("/")
+    return Path(org or "~") / name
+
+
+def _safe_filename(filename: str) -> str:
+    parts = filename.replace("\\", "/").split("/")
+    if not filename or filename.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        raise StoreError(f"unsafe file name {filename!r}")
+    return "/".join(parts)
+
+
+def record_to_json(record: ModelRecord) -> dict[str, Any]:
+    return {
+        "repo_id": record.repo_id,
+        "sha": record.sha,
+        "gated": record.gated,
+        "private": record.private,
+        "pipeline_tag": record.pipeline_tag,
+        "tags": list(record.tags),
+        "siblings": list(record.siblings),
+        "card_data": dict(record.card_data),
+    }
+
+
+def record_from_json(data: Any) -> ModelRecord:
+    if not isinstance(data, dict) or not isinstance(data.get("repo_id"), str):
+        raise StoreError("record is not a mapping with a repo_id")
+    card = data.get("card_data") or {}
+    tags = data.get("tags") or []
+    siblings = data.get("siblings") or []
+    gated = data.get("gated", False)
+    if not isinstance(card, dict) or not isinstance(tags, list) or not isinstance(siblings, list):
+        raise StoreError("record has fields of the wrong type")
+    return ModelRecord(
+        repo_id=data["repo_id"],
+        sha=data.get("sha") if isinstance(data.get("sha"), str) else None,
+        card_data=card,
+        gated=gated if isinstance(gated, (bool, str)) else False,
+        private=bool(data.get("private", False)),
+        pipeline_tag=data.get("pipeline_tag") if isinstance(data.get("pipeline_tag"), str) else None,
+        tags=tuple(str(t) for t in tags),
+        siblings=tuple(str(s) for s in siblings),
+    )
+
+
+class Store:
+    def __init__(self, root: Path, kind: str) -> None:
+        self.root = root
+        self.kind = kind
+
+    # -- creation and checks -------------------------------------------------
+    def initialise(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        marker = self.root / MARKER
+        if not marker.exists():
+            self._write_json(marker, {"format": FORMAT, "kind": self.kind, "created_at": _now_iso()})
+
+    def check(self) -> None:
+        """Raise StoreError unless ``root`` holds a store this version reads."""
+        marker = self.root / MARKER
+        try:
+            meta = json.loads(marker.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise StoreError(f"{self.root}: not a licscan snapshot (no {MARKER})") from None
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"{marker}: unreadable: {exc}") from None
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            raise StoreError(f"{marker}: unsupported format {meta.get('format') if isinstance(meta, dict) else meta!r}")
+
+    # -- refs ------------------------------------------------------------------
+    def _ref_path(self, repo_id: str, revision: str | None) -> Path:
+        return self.root / "refs" / _repo_dir(repo_id) / (quote(revision or DEFAULT_REF, safe="") + ".json")
+
+    def read_ref(self, repo_id: str, revision: str | None) -> tuple[str | FetchFailure, float] | None:
+        """The commit (or recorded failure) a ref pointed to, and when; None if absent or corrupt."""
+        data = self._read_json(self._ref_path(repo_id, revision))
+        if not isinstance(data, dict):
+            return None
+        fetched_at = data.get("fetched_at")
+        when = float(fetched_at) if isinstance(fetched_at, (int, float)) else 0.0
+        commit = data.get("commit")
+        if isinstance(commit, str) and COMMIT.match(commit):
+            return commit, when
+        error = data.get("error")
+        if isinstance(error, dict):
+            try:
+                return FetchFailure(FetchErrorCode(error.get("code")), str(error.get("message", ""))), when
+            except ValueError:
+                return None
+        return None
+
+    def write_ref(self, repo_id: str, revision: str | None, commit: str) -> None:
+        self._write_json(self._ref_path(repo_id, revision), {"commit": commit, "fetched_at": time.time()})
+
+    def write_failure(self, repo_id: str, revision: str | None, failure: FetchFailure) -> None:
+        payload = {"error": {"code": failure.code.value, "message": failure.message}, "fetched_at": time.time()}
+        self._write_json(self._ref_path(repo_id, revision), payload)
+
+    # -- records and files -------------------------------------------------------
+    def _model_dir(self, repo_id: str, commit: str) -> Path:
+        if not COMMIT.match(commit):
+            raise StoreError(f"{commit!r} is not a commit")
+        return self.root / "models" / _repo_dir(repo_id) / commit
+
+    def read_record(self, repo_id: str, commit: str) -> ModelRecord | None:
+        data = self._read_json(self._model_dir(repo_id, commit) / "record.json")
+        if data is None:
+            return None
+        try:
+            record = record_from_json(data)
+        except StoreError:
+            return None
+        return record if record.sha == commit else None
+
+    def write_record(self, record: ModelRecord) -> None:
+        if record.sha is None:
+            raise StoreError(f"{record.repo_id}: a record without a commit cannot be stored")
+        self._write_json(self._model_dir(record.repo_id, record.sha) / "record.json", record_to_json(record))
+
+    def read_file(self, repo_id: str, commit: str, filename: str) -> str | None:
+        path = self._model_dir(repo_id, commit) / "files" / _safe_filename(filename)
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def write_file(self, repo_id: str, commit: str, filename: str, text: str) -> None:
+        path = self._model_dir(repo_id, commit) / "files" / _safe_filename(filename)
+        self._write_bytes(path, text.encode("utf-8"))
+
+    # -- primitives ----------------------------------------------------------------
+    @staticmethod
+    def _read_json(path: Path) -> Any:
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
+
+    def _write_json(self, path: Path, data: Any) -> None:
+        self._write_bytes(path, (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode())
+
+    @staticmethod
+    def _write_bytes(path: Path, payload: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def _now_iso() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

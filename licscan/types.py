@@ -1,0 +1,245 @@
+"""Core value types shared by every stage of a scan.
+
+All are frozen dataclasses: each stage is a pure function from one to the
+next (manifest -> references -> records -> classifications -> results), and
+only the edges (manifest readers, metadata sources, renderers) do I/O.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class LicenseClass(str, enum.Enum):
+    """The closed set of licence classes, from least to most restrictive."""
+
+    PERMISSIVE = "permissive"
+    COPYLEFT = "copyleft"
+    OPEN_WEIGHTS_RESTRICTED = "open-weights-restricted"
+    NON_COMMERCIAL = "non-commercial"
+    UNKNOWN = "unknown"
+
+    @property
+    def rank(self) -> int:
+        """Restrictiveness; ``unknown`` ranks apart (see ``most_restrictive``)."""
+        return _RANK[self]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_RANK = {
+    LicenseClass.PERMISSIVE: 0,
+    LicenseClass.COPYLEFT: 1,
+    LicenseClass.OPEN_WEIGHTS_RESTRICTED: 2,
+    LicenseClass.NON_COMMERCIAL: 3,
+    LicenseClass.UNKNOWN: -1,
+}
+
+
+class Severity(str, enum.Enum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# Obligation kinds are a closed vocabulary: the policy engine keys rules on them.
+OBLIGATION_KINDS = frozenset(
+    {
+        "attribution",
+        "naming",
+        "user-threshold",
+        "revenue-threshold",
+        "acceptable-use",
+        "region-restriction",
+        "no-training-other-models",
+        "use-restrictions",
+        "pass-through",
+        "non-commercial",
+        "notice",
+        "share-alike",
+        "source-disclosure",
+        "no-derivatives",
+        "state-changes",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """A duty a licence imposes, with the data a policy engine needs."""
+
+    kind: str
+    summary: str
+    threshold: int | None = None  # user-threshold (MAU) / revenue-threshold (USD)
+    regions: tuple[str, ...] = ()  # region-restriction: ISO 3166 codes or "EU"
+    applies_to: str | None = None  # e.g. "multimodal" for the Llama 3.2 EU clause
+    link: str | None = None  # e.g. the acceptable-use policy
+
+
+@dataclass(frozen=True)
+class License:
+    """One reviewed entry of ``license_db/``."""
+
+    id: str
+    name: str
+    license_class: LicenseClass
+    spdx_id: str | None
+    hf_ids: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()
+    obligations: tuple[Obligation, ...] = ()
+    phrases: tuple[str, ...] = ()
+    family: bool = False  # a Hub "family" id (``gpl``, ``cc``): the exact licence is not said
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """One model a manifest asks for, with where it was asked."""
+
+    repo_id: str
+    revision: str | None  # None: the repo's default branch
+    path: str  # manifest file, as given
+    line: int
+    note: str = ""
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        return (self.repo_id.lower(), self.revision)
+
+    def __str__(self) -> str:
+        return self.repo_id if self.revision is None else f"{self.repo_id}@{self.revision}"
+
+
+@dataclass(frozen=True)
+class ModelRecord:
+    """What a metadata source knows of one repo at one revision.
+
+    ``card_data`` is the card's YAML front matter as the Hub parsed it; it is
+    untrusted input (any JSON value may stand where a string is expected).
+    """
+
+    repo_id: str
+    sha: str | None
+    card_data: Mapping[str, Any] = field(default_factory=dict)
+    gated: str | bool = False
+    private: bool = False
+    pipeline_tag: str | None = None
+    tags: tuple[str, ...] = ()
+    siblings: tuple[str, ...] = ()
+    files: Mapping[str, str] = field(default_factory=dict)  # filename -> text read so far
+
+
+class FetchErrorCode(str, enum.Enum):
+    NOT_FOUND = "not-found"
+    GATED = "gated"
+    REVISION_NOT_FOUND = "revision-not-found"
+    FETCH_FAILED = "fetch-failed"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class FetchFailure:
+    """A per-model failure: the scan goes on, the model is ``unknown``."""
+
+    code: FetchErrorCode
+    message: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    source: str  # e.g. "card:license", "card:license_name", "lineage", "tag"
+    detail: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    message: str
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The licence a single repo declares, read from its own metadata."""
+
+    license: License | None  # the licence that decides the class; None when unknown
+    license_class: LicenseClass
+    expression: str | None  # the raw declared value, normalised to text
+    evidence: tuple[Evidence, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    licenses: tuple[License, ...] = ()  # every licence named (expressions name several)
+
+
+@dataclass(frozen=True)
+class BaseModel:
+    """One ancestor in a model's lineage."""
+
+    repo_id: str
+    revision: str | None  # resolved commit, when it could be fetched
+    depth: int  # 1 = direct parent
+    parent: str  # the repo that names it as base_model
+    relation: str | None
+    classification: Classification | None  # None: could not be fetched
+
+
+@dataclass(frozen=True)
+class AttachedObligation:
+    """An obligation together with the licence it comes from."""
+
+    obligation: Obligation
+    license_id: str
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a policy verdict came out as it did (filled by the policy engine)."""
+
+    rule: str
+    decision: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ModelResult:
+    """Everything licscan concluded about one manifest entry."""
+
+    ref: ModelRef
+    revision: str | None  # resolved commit
+    record: ModelRecord | None
+    failure: FetchFailure | None
+    declared: Classification
+    license: License | None  # the licence the effective class comes from
+    license_source: str | None  # repo id that licence was found on
+    license_class: LicenseClass  # effective class
+    base_models: tuple[BaseModel, ...] = ()
+    obligations: tuple[AttachedObligation, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    verdict: str | None = None  # allow | review | deny, when a policy was applied
+    reasons: tuple[Reason, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    models: tuple[ModelResult, ...]
+    manifests: tuple[str, ...]
+    tool_version: str
+    database_version: str
+    generated_at: str  # ISO 8601, UTC
+    source: str  # "hub <endpoint>" or "snapshot <dir>"
+    warnings: tuple[str, ...] = ()
+    policy: str | None = None
+
+    @property
+    def fetch_failed(self) -> bool:
+        return any(m.failure is not None for m in self.models)
