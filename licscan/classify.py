@@ -246,7 +246,8 @@ def _evaluate(db: LicenseDB, node: Any, value: str, b: _Builder) -> Classificati
             f"{clip(value)}: OR lets the team choose; the least restrictive option, "
             f"{best.license.id if best.license else '?'} ({best.license_class}), is taken",
         )
-        return _result(best.license, clip(value), b, tuple(lic for p in parts for lic in p.licenses))
+        # Only the chosen option binds: its alternatives' duties do not apply.
+        return _result(best.license, clip(value), b, best.licenses)
     licenses = [lic for p in parts for lic in p.licenses]
     unknown = any(p.license_class is LicenseClass.UNKNOWN for p in parts)
     return _combine(licenses, unknown, "AND", clip(value), b)

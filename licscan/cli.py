@@ -6,6 +6,7 @@ commands so that ``licscan --help`` stays instant.
 
 from __future__ import annotations
 
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -15,7 +16,8 @@ from urllib.parse import quote
 import click
 
 from licscan import __version__
-from licscan.errors import EXIT_FETCH_FAILED, EXIT_INPUT_ERROR, EXIT_OK, InputError
+from licscan.errors import EXIT_FETCH_FAILED, EXIT_GATE_FAILED, EXIT_INPUT_ERROR, EXIT_OK, InputError
+from licscan.policy_cli import gate_failed, policy_group, resolve_policy_path
 
 _TRUE = ("1", "true", "yes", "on")
 
@@ -105,6 +107,18 @@ def _load_db() -> Any:
         _fail(str(exc))
 
 
+def _load_policy(path: Path, db: Any) -> Any:
+    """The policy in ``path``, or exit 2 naming its first error; warnings go to stderr."""
+    from licscan.policy import read_policy
+
+    # No date: expired exceptions are reported once, by the evaluation, for the models they match.
+    policy, problems = read_policy(path, db=db)
+    for problem in sorted(problems, key=lambda p: p.severity != "error"):
+        where = f"{problem.path}:{problem.line}" if problem.line else problem.path
+        (_fail if problem.severity == "error" else _warn)(f"{where}: {problem.message}")
+    return policy
+
+
 def _write(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
@@ -155,6 +169,18 @@ def main() -> None:
     type=click.FloatRange(0),
     help="Seconds a branch or tag lookup is reused (records at a commit never expire).",
 )
+@click.option(
+    "--policy",
+    "policy_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Policy file giving each model a verdict (default: ./licscan.policy.yaml when present).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["deny", "review"]),
+    default=None,
+    help="Exit 1 when a model's verdict is this or worse (default: deny). Needs a policy.",
+)
 def scan(
     manifests: tuple[Path, ...],
     fmt: str,
@@ -165,12 +191,19 @@ def scan(
     cache_dir: Path | None,
     no_cache: bool,
     cache_ttl: float,
+    policy_path: Path | None,
+    fail_on: str | None,
 ) -> None:
     """Scan the models listed in MANIFESTS (models.txt or YAML)."""
     refs, warnings = _load_refs(manifests)
     for warning in warnings:
         _warn(warning)
     db = _load_db()
+    # The policy is read before any source is built: a broken one stops the run with no network call.
+    policy_file = resolve_policy_path(policy_path)
+    if policy_file is None and fail_on is not None:
+        _fail("--fail-on needs a policy: pass --policy FILE or add ./licscan.policy.yaml")
+    policy = _load_policy(policy_file, db) if policy_file is not None else None
     source = _build_source(snapshot, cache_dir, no_cache, cache_ttl, timeout)
     from licscan.report import get_renderer
     from licscan.scan import scan as run_scan
@@ -184,9 +217,20 @@ def scan(
         manifests=tuple(str(m) for m in manifests),
         warnings=tuple(warnings),
     )
+    gate = False
+    if policy is not None:
+        from licscan.policy import evaluate
+
+        outcome = evaluate(result, policy, today=datetime.date.today(), policy_name=str(policy_file))
+        result = outcome.result
+        for warning in outcome.warnings:
+            _warn(warning)
+        gate = gate_failed(result, fail_on or "deny")
     color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    _write(get_renderer(fmt, color=color)(result), output)
-    sys.exit(EXIT_FETCH_FAILED if result.fetch_failed else EXIT_OK)
+    from licscan.report.json_report import to_json
+
+    _write(get_renderer(fmt, color=color)(to_json(result)), output)
+    sys.exit(EXIT_GATE_FAILED if gate else EXIT_FETCH_FAILED if result.fetch_failed else EXIT_OK)
 
 
 @main.command()
@@ -233,7 +277,7 @@ def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int, timeout: floa
                 recorder.fetch_file(record, name)
                 files += 1
             except SourceError as exc:
-                _warn(f"{record.repo_id}: {name}: {exc.failure.message}")
+                _warn(exc.failure.message)
     failed = sum(1 for m in result.models if m.failure is not None)
     click.echo(
         f"wrote {len(records)} model records and {files} licence files to {output}"
@@ -241,3 +285,6 @@ def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int, timeout: floa
         err=True,
     )
     sys.exit(EXIT_FETCH_FAILED if failed else EXIT_OK)
+
+
+main.add_command(policy_group)

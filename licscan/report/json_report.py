@@ -21,8 +21,8 @@ from licscan.types import (
 SCHEMA_VERSION = 1
 
 
-def render_json(result: ScanResult) -> str:
-    return json.dumps(to_json(result), indent=2, ensure_ascii=False) + "\n"
+def render_document(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
 def to_json(result: ScanResult) -> dict[str, Any]:

@@ -2,47 +2,52 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from licscan.text import clip
-from licscan.types import LicenseClass, ModelResult, ScanResult
 
 _COLORS = {
-    LicenseClass.PERMISSIVE: "32",  # green
-    LicenseClass.COPYLEFT: "36",  # cyan
-    LicenseClass.OPEN_WEIGHTS_RESTRICTED: "33",  # yellow
-    LicenseClass.NON_COMMERCIAL: "31",  # red
-    LicenseClass.UNKNOWN: "35",  # magenta
+    "permissive": "32",  # green
+    "copyleft": "36",  # cyan
+    "open-weights-restricted": "33",  # yellow
+    "non-commercial": "31",  # red
+    "unknown": "35",  # magenta
 }
 _HEADERS = ("MODEL", "CLASS", "LICENSE", "DECLARED", "FINDINGS")
 
 
-def _row(m: ModelResult) -> tuple[str, ...]:
-    model = str(m.ref)
-    if m.revision and m.ref.revision != m.revision:
-        model += f" ({m.revision[:7]})"
-    lic = m.license.id if m.license else "-"
-    if m.license and m.license_source and m.license_source.lower() != m.ref.repo_id.lower():
-        lic += f" (from {m.license_source})"
-    declared = m.declared.license.id if m.declared.license else (m.declared.expression or "-")
-    codes = sorted({f.code for f in m.findings})
-    if m.verdict:
-        codes.insert(0, m.verdict.upper())
-    return (model, m.license_class.value, lic, clip(declared, 40), ", ".join(codes) or "-")
+def _row(m: dict[str, Any]) -> tuple[str, ...]:
+    model = m["repo_id"] + (f"@{m['requested_revision']}" if m["requested_revision"] else "")
+    if m["revision"] and m["requested_revision"] != m["revision"]:
+        model += f" ({m['revision'][:7]})"
+    lic = m["license"]["id"] if m["license"] else "-"
+    source = (m["license"] or {}).get("source")
+    if source and source.lower() != m["repo_id"].lower():
+        lic += f" (from {source})"
+    declared = m["declared_license"]["id"] if m["declared_license"] else (m["declared_expression"] or "-")
+    codes = sorted({f["code"] for f in m["findings"]})
+    if m.get("verdict"):
+        codes.insert(0, m["verdict"].upper())
+    return (clip(model, 120), m["class"], clip(lic, 120), clip(declared, 40), clip(", ".join(codes) or "-", 200))
 
 
-def render_table(result: ScanResult, *, color: bool = False) -> str:
-    rows = [_row(m) for m in result.models]
+def render_table(doc: dict[str, Any], *, color: bool = False) -> str:
+    models = doc["models"]
+    rows = [_row(m) for m in models]
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(_HEADERS)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(_HEADERS, widths, strict=False)).rstrip()]
-    for model, row in zip(result.models, rows, strict=False):
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(_HEADERS, widths)).rstrip()]
+    for model, row in zip(models, rows):
+        cells = [cell.ljust(width) for cell, width in zip(row, widths)]
         if color:
-            cells[1] = f"\x1b[{_COLORS[model.license_class]}m{cells[1]}\x1b[0m"
+            cells[1] = f"\x1b[{_COLORS.get(model['class'], '0')}m{cells[1]}\x1b[0m"
         lines.append("  ".join(cells).rstrip())
-    counts = {c: sum(1 for m in result.models if m.license_class is c) for c in LicenseClass}
-    summary = ", ".join(f"{n} {c.value}" for c, n in counts.items() if n)
+    summary = doc["summary"]
+    counts = ", ".join(f"{n} {cls}" for cls, n in summary["by_class"].items() if n)
     lines.append("")
-    lines.append(f"{len(result.models)} models: {summary or 'none'}")
-    failed = sum(1 for m in result.models if m.failure is not None)
-    if failed:
-        lines.append(f"{failed} could not be fetched (see FINDINGS)")
+    lines.append(f"{summary['models']} models: {counts or 'none'}")
+    if summary.get("by_verdict"):
+        verdicts = ", ".join(f"{n} {v}" for v, n in summary["by_verdict"].items() if n)
+        lines.append(f"policy {doc.get('policy')}: {verdicts}")
+    if summary["fetch_failures"]:
+        lines.append(f"{summary['fetch_failures']} could not be fetched (see FINDINGS)")
     return "\n".join(lines) + "\n"

@@ -1,0 +1,34 @@
+"""The policy engine: legal writes the rules once, each model gets a verdict and its reasons.
+
+Pure and free of click: ``load`` reads and checks policy files, ``evaluate``
+applies a policy to a ``ScanResult``. The CLI lives in ``licscan.policy_cli``.
+"""
+
+from licscan.policy.evaluate import PolicyOutcome, evaluate, judge, rule_reasons
+from licscan.policy.load import MAX_BYTES, Problem, check_policy, load_policy, read_policy
+from licscan.policy.model import (
+    DEFAULT_CLASS_DECISIONS,
+    Context,
+    Decision,
+    ExceptionRule,
+    Policy,
+    most_severe,
+)
+
+__all__ = [
+    "DEFAULT_CLASS_DECISIONS",
+    "MAX_BYTES",
+    "Context",
+    "Decision",
+    "ExceptionRule",
+    "Policy",
+    "PolicyOutcome",
+    "Problem",
+    "check_policy",
+    "evaluate",
+    "judge",
+    "load_policy",
+    "most_severe",
+    "read_policy",
+    "rule_reasons",
+]

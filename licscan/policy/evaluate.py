@@ -1,0 +1,390 @@
+"""Apply a policy to a scan: a verdict per model, with reasons a lawyer can read.
+
+Pure and deterministic: the date is passed in, nothing is fetched, and the
+same scan and policy always give the same verdicts and reasons.
+
+Order of rules (the most severe outcome of all of them wins; only a valid
+exception overrides the result):
+
+1. a model that could not be fetched gets ``on_fetch_error`` and nothing else;
+2. the class rule for the effective class, unless a ``licenses:`` rule names
+   the effective licence (it then replaces the class rule);
+3. ``licenses:`` rules for every other licence along the lineage;
+4. context rules: non-commercial use, user and revenue thresholds, regions;
+5. every other obligation: allowed if its kind is accepted, else review;
+6. findings that mean the licence picture is incomplete: review;
+7. exceptions.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+
+from licscan.policy import modality
+from licscan.policy.model import DEFAULT_CLASS_DECISIONS, Decision, ExceptionRule, Policy, most_severe
+from licscan.policy.regions import overlap
+from licscan.types import (
+    AttachedObligation,
+    Finding,
+    License,
+    LicenseClass,
+    ModelResult,
+    Reason,
+    ScanResult,
+    Severity,
+)
+
+# Findings that say the licence picture is incomplete: the class may be
+# understated, so a person must look before the model ships.
+REVIEW_FINDINGS = {
+    "lineage-unresolved": "a base model could not be read, so its licence may also bind this model",
+    "lineage-too-deep": "the lineage was not followed to its root, so an ancestor's licence may also bind this model",
+    "license-unrecognized": "a licence the model declares is not in licscan's database",
+    "license-invalid": "the model's licence metadata cannot be read",
+}
+# Obligations triggered only by handing over the weights (Llama's notice,
+# Apache's NOTICE file, pass-through terms): moot for a hosted service.
+REDISTRIBUTION_KINDS = frozenset({"notice", "pass-through"})
+
+_VERB = {Decision.ALLOW: "allows", Decision.REVIEW: "requires legal review of", Decision.DENY: "denies"}
+
+
+@dataclass(frozen=True)
+class PolicyOutcome:
+    """The scan with verdicts, and the exceptions that need attention."""
+
+    result: ScanResult
+    unused_exceptions: tuple[ExceptionRule, ...]  # matched no model of this scan
+    expired_exceptions: tuple[ExceptionRule, ...]  # matched a model but are past their expiry
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The texts also appended to ``result.warnings``."""
+        name = self.result.policy or "policy"
+        out = [
+            f"{_where(name, e)}: exception for {e} expired on {e.expires} and no longer applies"
+            for e in self.expired_exceptions
+        ]
+        out += [
+            f"{_where(name, e)}: exception for {e} matched no model in this scan; remove it if it is stale"
+            for e in self.unused_exceptions
+        ]
+        return tuple(out)
+
+
+def _where(name: str, rule: ExceptionRule) -> str:
+    return f"{name}:{rule.line}" if rule.line else name
+
+
+def evaluate(result: ScanResult, policy: Policy, *, today: _dt.date, policy_name: str) -> PolicyOutcome:
+    """Every model of ``result`` with its verdict and reasons under ``policy``."""
+    used: set[int] = set()
+    expired: set[int] = set()
+    models = []
+    for model in result.models:
+        matching = [i for i, e in enumerate(policy.exceptions) if e.matches(model)]
+        used.update(matching)
+        expired.update(i for i in matching if policy.exceptions[i].expired(today))
+        models.append(judge(model, policy, today, [policy.exceptions[i] for i in matching]))
+    partial = replace(result, models=tuple(models), policy=policy_name)
+    outcome = PolicyOutcome(
+        partial,
+        tuple(e for i, e in enumerate(policy.exceptions) if i not in used),
+        tuple(e for i, e in enumerate(policy.exceptions) if i in expired),
+    )
+    return replace(outcome, result=replace(partial, warnings=partial.warnings + outcome.warnings))
+
+
+def judge(model: ModelResult, policy: Policy, today: _dt.date, exceptions: Iterable[ExceptionRule] = ()) -> ModelResult:
+    """One model's verdict: the rules, then the exception that matches it, if valid."""
+    reasons = sorted(rule_reasons(model, policy), key=lambda r: -Decision(r.decision).rank)
+    verdict = most_severe(Decision(r.decision) for r in reasons)
+    matching = list(exceptions)
+    findings = model.findings + tuple(
+        Finding(
+            "exception-expired",
+            Severity.WARNING,
+            f"the policy exception for {e}{_at(e)} expired on {e.expires} and no longer applies",
+        )
+        for e in matching
+        if e.expired(today)
+    )
+    valid = [e for e in matching if not e.expired(today)]
+    if valid:
+        # A revision-pinned exception is more specific than one for the whole repo.
+        chosen = min(valid, key=lambda e: e.revision is None)
+        reasons.insert(0, _exception_reason(chosen, verdict))
+        verdict = chosen.decision
+    return replace(model, verdict=verdict.value, reasons=tuple(reasons), findings=findings)
+
+
+def rule_reasons(model: ModelResult, policy: Policy) -> list[Reason]:
+    """Every rule's reason for ``model``, before exceptions."""
+    if model.failure is not None:
+        d = policy.on_fetch_error
+        return [
+            _reason(
+                "fetch-error",
+                d,
+                f"The metadata of {model.ref} could not be fetched ({model.failure.code}: {model.failure.message}), "
+                f"so its licence is unknown; the policy's on_fetch_error setting {_VERB[d]} such models.",
+            )
+        ]
+    names = _licence_names(model)
+    return [
+        *_licence_reasons(model, policy),
+        *_non_commercial_reasons(model, policy, names),
+        *_obligation_reasons(model, policy, names),
+        *_finding_reasons(model),
+    ]
+
+
+# -- class and licence rules -------------------------------------------------------
+
+
+def _lineage_licences(model: ModelResult) -> Iterator[tuple[License, str]]:
+    """Every licence along the lineage with the repo it was found on (may repeat)."""
+    if model.license is not None:
+        yield model.license, model.license_source or model.ref.repo_id
+    for lic in model.declared.licenses:
+        yield lic, model.ref.repo_id
+    for base in model.base_models:
+        if base.classification is not None:
+            for lic in base.classification.licenses:
+                yield lic, base.repo_id
+
+
+def _licence_names(model: ModelResult) -> dict[str, str]:
+    return {lic.id: lic.name for lic, _ in _lineage_licences(model)}
+
+
+def _licence_reasons(model: ModelResult, policy: Policy) -> list[Reason]:
+    reasons: list[Reason] = []
+    effective = model.license
+    if effective is not None and effective.id in policy.licenses:
+        d = policy.licenses[effective.id]
+        reasons.append(
+            _reason(
+                f"license:{effective.id}",
+                d,
+                f"The policy {_VERB[d]} {effective.name} ({effective.id}), the effective licence found on "
+                f"{model.license_source or model.ref.repo_id}; this licence rule replaces the rule for class "
+                f"{model.license_class}.",
+            )
+        )
+    else:
+        reasons.append(_class_reason(model, policy))
+    seen = {effective.id} if effective is not None else set()
+    for lic, repo in _lineage_licences(model):
+        if lic.id in seen or lic.id not in policy.licenses:
+            continue
+        seen.add(lic.id)
+        d = policy.licenses[lic.id]
+        where = "this model" if repo.lower() == model.ref.repo_id.lower() else f"its base model {repo}"
+        reasons.append(
+            _reason(
+                f"license:{lic.id}",
+                d,
+                f"The policy {_VERB[d]} {lic.name} ({lic.id}), which {where} is also under.",
+            )
+        )
+    return reasons
+
+
+def _class_reason(model: ModelResult, policy: Policy) -> Reason:
+    cls = model.license_class
+    d = policy.classes.get(cls, DEFAULT_CLASS_DECISIONS[cls])
+    source = f"classes.{cls}" if cls in policy.explicit_classes else "licscan's default"
+    lic = model.license
+    if lic is None or cls is LicenseClass.UNKNOWN:
+        what = f"No licence could be identified for {model.ref} (class unknown)"
+    else:
+        found = model.license_source or model.ref.repo_id
+        origin = "" if found.lower() == model.ref.repo_id.lower() else f", inherited from {found}"
+        what = f"The effective licence is {lic.name} ({lic.id}{origin}), class {cls}"
+    return _reason(f"class:{cls}", d, f"{what}; the policy {_VERB[d]} this class ({source}).")
+
+
+# -- context rules -------------------------------------------------------------------
+
+
+def _non_commercial_reasons(model: ModelResult, policy: Policy, names: dict[str, str]) -> list[Reason]:
+    """One reason when the class or any licence along the lineage is non-commercial."""
+    nc_ids = [o.license_id for o in model.obligations if o.obligation.kind == "non-commercial"]
+    if model.license_class is LicenseClass.NON_COMMERCIAL and model.license is not None:
+        nc_ids.insert(0, model.license.id)
+    if model.license_class is not LicenseClass.NON_COMMERCIAL and not nc_ids:
+        return []
+    licence = names.get(nc_ids[0], nc_ids[0]) if nc_ids else "The model's licence"
+    use = policy.context.use
+    rule = "context:non-commercial-use"
+    if use == "commercial":
+        return [
+            _reason(
+                rule,
+                Decision.DENY,
+                f"{licence} permits non-commercial use only; the policy declares commercial use (context.use).",
+            )
+        ]
+    if use == "internal":
+        return [
+            _reason(
+                rule,
+                Decision.REVIEW,
+                f"{licence} permits non-commercial use only; the policy declares internal use, which may still be "
+                "commercial use when it serves a business, so legal must review.",
+            )
+        ]
+    return [
+        _reason(
+            rule,
+            Decision.ALLOW,
+            f"{licence} permits non-commercial use; the policy declares research use, so the class and licence "
+            "rules decide.",
+        )
+    ]
+
+
+def _obligation_reasons(model: ModelResult, policy: Policy, names: dict[str, str]) -> list[Reason]:
+    reasons: list[Reason] = []
+    seen: set[tuple[str, str]] = set()
+    for attached in model.obligations:
+        kind = attached.obligation.kind
+        key = (kind, attached.license_id)
+        if kind == "non-commercial" or key in seen:
+            continue  # non-commercial is the use rule above; one reason per kind and licence
+        seen.add(key)
+        reasons.append(_obligation_reason(model, policy, attached, names.get(attached.license_id, attached.license_id)))
+    return reasons
+
+
+def _obligation_reason(model: ModelResult, policy: Policy, attached: AttachedObligation, licence: str) -> Reason:
+    ob = attached.obligation
+    ctx = policy.context
+    summary = ob.summary.rstrip(".") + "."
+    if ob.applies_to and ob.applies_to != "multimodal":
+        applies: bool | None = None  # a scope licscan cannot test: never assume it does not apply
+    else:
+        applies = modality.is_multimodal(model.record) if ob.applies_to == "multimodal" else True
+    if applies is False:
+        return _reason(
+            f"obligation:{ob.kind}" if ob.kind != "region-restriction" else "context:region-restriction",
+            Decision.ALLOW,
+            f"{licence}: {summary} It binds {ob.applies_to} models only, and {model.ref} is not one: "
+            f"{modality.describe(model.record)}.",
+        )
+    if ob.kind == "user-threshold" and ob.threshold is not None and ctx.monthly_active_users is not None:
+        return _threshold(
+            "context:user-threshold", licence, summary, ob.threshold, ctx.monthly_active_users, "monthly active users"
+        )
+    if ob.kind == "revenue-threshold" and ob.threshold is not None and ctx.annual_revenue_usd is not None:
+        return _threshold(
+            "context:revenue-threshold", licence, summary, ob.threshold, ctx.annual_revenue_usd, "USD annual revenue"
+        )
+    if ob.kind == "region-restriction" and ob.regions and ctx.regions:
+        return _region(model, licence, summary, ob.regions, ctx.regions, applies, ob.applies_to)
+    if ob.kind in REDISTRIBUTION_KINDS and ctx.distribution == "hosted":
+        return _reason(
+            f"obligation:{ob.kind}",
+            Decision.ALLOW,
+            f"{licence}: {summary} It applies when the weights are handed over; the policy declares hosted "
+            "distribution (context.distribution).",
+        )
+    if ob.kind in policy.accepted_obligations:
+        return _reason(
+            f"obligation:{ob.kind}",
+            Decision.ALLOW,
+            f"{licence}: {summary} The policy accepts obligations of kind {ob.kind} (obligations.accepted).",
+        )
+    missing = {
+        "user-threshold": " The policy does not declare context.monthly_active_users.",
+        "revenue-threshold": " The policy does not declare context.annual_revenue_usd.",
+        "region-restriction": " The policy does not declare context.regions.",
+    }.get(ob.kind, "")
+    return _reason(
+        f"obligation:{ob.kind}",
+        Decision.REVIEW,
+        f"{licence}: {summary}{missing} The policy has not accepted obligations of kind {ob.kind} "
+        "(obligations.accepted), so legal must review.",
+    )
+
+
+def _threshold(rule: str, licence: str, summary: str, threshold: int, declared: int, unit: str) -> Reason:
+    # Licences word these as "more than N" / "in excess of N": exactly N is still within the grant.
+    if declared > threshold:
+        return _reason(
+            rule,
+            Decision.DENY,
+            f"{licence}: {summary} The policy declares {declared:,} {unit}, above the threshold of {threshold:,}.",
+        )
+    return _reason(
+        rule,
+        Decision.ALLOW,
+        f"{licence}: {summary} The policy declares {declared:,} {unit}, within the threshold of {threshold:,}.",
+    )
+
+
+def _region(
+    model: ModelResult,
+    licence: str,
+    summary: str,
+    restricted: tuple[str, ...],
+    ours: tuple[str, ...],
+    applies: bool | None,
+    scope: str | None,
+) -> Reason:
+    rule = "context:region-restriction"
+    hit = overlap(ours, restricted)
+    where = f"The policy offers the product in {', '.join(ours)} (context.regions)"
+    if not hit:
+        return _reason(rule, Decision.ALLOW, f"{licence}: {summary} {where}, outside {', '.join(restricted)}.")
+    if applies is None:
+        return _reason(
+            rule,
+            Decision.REVIEW,
+            f"{licence}: {summary} {where}, {_within(hit, ours)}; licscan cannot tell whether "
+            f"{model.ref} is a {scope or 'covered'} model ({modality.describe(model.record)}), so legal must review.",
+        )
+    return _reason(rule, Decision.DENY, f"{licence}: {summary} {where}, {_within(hit, ours)}.")
+
+
+def _within(hit: tuple[str, ...], ours: tuple[str, ...]) -> str:
+    if hit == ours:
+        return "within the restricted region" if len(hit) == 1 else "all within the restricted regions"
+    return f"and {', '.join(hit)} {'is' if len(hit) == 1 else 'are'} within the restricted region"
+
+
+# -- findings and exceptions -----------------------------------------------------------
+
+
+def _finding_reasons(model: ModelResult) -> list[Reason]:
+    return [
+        _reason(
+            f"finding:{f.code}",
+            Decision.REVIEW,
+            f"{REVIEW_FINDINGS[f.code][0].upper()}{REVIEW_FINDINGS[f.code][1:]} ({f.message}).",
+        )
+        for f in model.findings
+        if f.code in REVIEW_FINDINGS
+    ]
+
+
+def _exception_reason(rule: ExceptionRule, overridden: Decision) -> Reason:
+    parts = [f"The policy exception for {rule}{_at(rule)} {_VERB[rule.decision]} this model"]
+    parts.append(f": {rule.reason.rstrip('.')}" if rule.reason else " (no reason given)")
+    if rule.approved_by:
+        parts.append(f"; approved by {rule.approved_by}")
+    if rule.expires:
+        parts.append(f"; valid until {rule.expires.isoformat()}")
+    parts.append(f". It overrides the rules below, which give {overridden}.")
+    return _reason("exception", rule.decision, "".join(parts))
+
+
+def _at(rule: ExceptionRule) -> str:
+    return f" (line {rule.line})" if rule.line else ""
+
+
+def _reason(rule: str, decision: Decision, message: str) -> Reason:
+    return Reason(rule=rule, decision=decision.value, message=message)

@@ -1,0 +1,131 @@
+"""The snapshot/cache folder format and the sources built on it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from licscan.sources.base import SourceError
+from licscan.sources.cached import CachedSource
+from licscan.sources.snapshot import SnapshotSource
+from licscan.sources.store import Store, StoreError
+from licscan.types import FetchErrorCode, FetchFailure, ModelRecord
+
+SHA = "a" * 40
+SHA2 = "b" * 40
+
+
+def record(repo: str = "org/model", sha: str = SHA, license: str = "mit") -> ModelRecord:
+    return ModelRecord(repo_id=repo, sha=sha, card_data={"license": license}, siblings=("LICENSE", "README.md"))
+
+
+class CountingSource:
+    """A stand-in upstream for the cache tests (the Hub path has its own fake-Hub tests)."""
+
+    def __init__(self, records: dict[tuple[str, str | None], ModelRecord]) -> None:
+        self.records = records
+        self.calls: list[tuple[str, str | None]] = []
+        self.file_calls: list[str] = []
+
+    @property
+    def description(self) -> str:
+        return "counting"
+
+    def fetch(self, repo_id: str, revision: str | None) -> ModelRecord:
+        self.calls.append((repo_id, revision))
+        try:
+            return self.records[(repo_id, revision)]
+        except KeyError:
+            raise SourceError(FetchErrorCode.NOT_FOUND, "nope") from None
+
+    def fetch_file(self, rec: ModelRecord, filename: str) -> str:
+        self.file_calls.append(filename)
+        return f"text of {filename}"
+
+
+def test_round_trip_records_refs_files_and_failures(tmp_path: Path) -> None:
+    store = Store(tmp_path, "snapshot")
+    store.initialise()
+    store.write_record(record())
+    store.write_ref("org/model", None, SHA)
+    store.write_ref("org/model", "refs/pr/1", SHA)
+    store.write_file("org/model", SHA, "LICENSE", "MIT License")
+    store.write_failure("org/gone", None, FetchFailure(FetchErrorCode.GATED, "gated"))
+    store.write_record(record("gpt2"))  # a legacy id without an org
+    source = SnapshotSource(tmp_path)
+    assert source.fetch("org/model", None) == record()
+    assert source.fetch("org/model", "refs/pr/1").sha == SHA
+    assert source.fetch("org/model", SHA).card_data == {"license": "mit"}
+    assert source.fetch_file(record(), "LICENSE") == "MIT License"
+    assert (tmp_path / "models" / "~" / "gpt2" / SHA / "record.json").exists()
+    with pytest.raises(SourceError) as info:
+        source.fetch("org/gone", None)
+    assert info.value.failure.code is FetchErrorCode.GATED
+    with pytest.raises(SourceError) as info:
+        source.fetch("org/absent", None)
+    assert info.value.failure.code is FetchErrorCode.NOT_FOUND
+
+
+def test_a_folder_that_is_not_a_snapshot_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="not a licscan snapshot"):
+        SnapshotSource(tmp_path)
+    (tmp_path / "licscan-store.json").write_text('{"format": 99}')
+    with pytest.raises(StoreError, match="unsupported format"):
+        SnapshotSource(tmp_path)
+
+
+def test_unsafe_file_names_are_refused(tmp_path: Path) -> None:
+    store = Store(tmp_path, "snapshot")
+    for name in ("../escape", "/abs", "a/../../b", ""):
+        with pytest.raises(StoreError):
+            store.write_file("org/model", SHA, name, "x")
+
+
+def test_pinned_records_are_served_from_cache(tmp_path: Path) -> None:
+    upstream = CountingSource({("org/model", SHA): record()})
+    cache = CachedSource(upstream, Store(tmp_path, "cache"))
+    assert cache.fetch("org/model", SHA) == record()
+    assert CachedSource(upstream, Store(tmp_path, "cache")).fetch("org/model", SHA) == record()
+    assert upstream.calls == [("org/model", SHA)]
+
+
+def test_branch_lookups_honour_the_ttl(tmp_path: Path) -> None:
+    upstream = CountingSource({("org/model", None): record()})
+    CachedSource(upstream, Store(tmp_path, "cache"), ttl=3600).fetch("org/model", None)
+    CachedSource(upstream, Store(tmp_path, "cache"), ttl=3600).fetch("org/model", None)
+    assert len(upstream.calls) == 1
+    CachedSource(upstream, Store(tmp_path, "cache"), ttl=0).fetch("org/model", None)
+    assert len(upstream.calls) == 2
+
+
+def test_corrupt_entries_are_refetched_not_fatal(tmp_path: Path) -> None:
+    upstream = CountingSource({("org/model", SHA): record()})
+    store = Store(tmp_path, "cache")
+    CachedSource(upstream, store).fetch("org/model", SHA)
+    path = tmp_path / "models" / "org" / "model" / SHA / "record.json"
+    for garbage in ("{not json", "[]", json.dumps({"repo_id": "org/model", "sha": SHA2}), ""):
+        path.write_text(garbage)
+        assert CachedSource(upstream, store).fetch("org/model", SHA) == record()
+    assert len(upstream.calls) == 5
+    assert json.loads(path.read_text())["sha"] == SHA  # repaired
+
+
+def test_offline_cache_answers_whatever_the_age(tmp_path: Path) -> None:
+    upstream = CountingSource({("org/model", None): record()})
+    CachedSource(upstream, Store(tmp_path, "cache")).fetch("org/model", None)
+    offline = CachedSource(None, Store(tmp_path, "cache"), ttl=0)
+    assert offline.fetch("org/model", None) == record()
+    with pytest.raises(SourceError) as info:
+        offline.fetch("org/other", None)
+    assert info.value.failure.code is FetchErrorCode.FETCH_FAILED
+    assert "offline" in info.value.failure.message
+
+
+def test_files_are_cached_by_commit(tmp_path: Path) -> None:
+    upstream = CountingSource({})
+    cache = CachedSource(upstream, Store(tmp_path, "cache"))
+    assert cache.fetch_file(record(), "LICENSE") == "text of LICENSE"
+    assert cache.fetch_file(record(), "LICENSE") == "text of LICENSE"
+    assert upstream.file_calls == ["LICENSE"]
