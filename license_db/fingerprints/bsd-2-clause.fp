@@ -1,0 +1,23 @@
+licscan-fingerprint 1
+license: bsd-2-clause
+variant: bsd-2-clause
+kind: license
+source: bsd-2-clause.txt (github.com/aboutcode-org/scancode-toolkit src/licensedcode/data/licenses/bsd-simplified.LICENSE @ 172eb4e9b7ec)
+shingle: 6 words, crc32
+count: 172
+head: 9a869270
+tail: 9894e9a7
+
+Z8c6AabJGQOPcCwD5ipBAyFTaQOFbZQDxqUGCKJh7wn9/9kKPdcEDjr6Nw7y2joO+MdDDp5Rdw/z
+KgoRC403EVOvaxJ0jEgTDQWfExiAhBbYwZMX7tAMGGTvbhgkz3kYYls2GQoJzxlCDpEaHwDiGp6+
+HRwggtYc9IyFHsHV8x53MwsfJtnSIKW0ryH+P4ci4kX9I6xfYCUBC28mWkTRJ04LgCizax0pLt9u
+KTtGQiqVagkrcFFjLy2EGDAZhDIweQceMaX+dDLIQPE0YQFKNqyqvTaz++43MT2ZOYCP2DkVBl8+
+6YebPvXRGD+Vv+xAmX4gRloXDEc1qzNINmeCSD7ztkid6iBJQQYhSsp+BUxYh5lMDu0DTtxj+U+l
+l9lQ+2E/Ui9Y2lLr6EFVJ8qeVZuXBVd19atYV4vPWVzpgFuYb1tfiMQAY4Tr2GUKSm5mnBDdZvMK
+m2s8PittaFasbb3Owm/g2gBxXgYbcRbqT3WAhG53iVywd9CEIXiOWIF5DWD6e5LHEXyGMEd9t+lI
+fnkNPH+MWuB/XTdRhgifSYdkCbaHEmnliHPNNImJ3AmL++XBjUm3b48DArmVhZPglq4GE5cAuGmY
+p+mUmD1ABZldxgWacJKGmsBXfJ0j5ZKexuSVogGnI6faLAKp6dZMqoHN3KqzTkOuENCgsq3k7LJR
+60u0ux/UttvhM72uPlrAOe8OwZPT9cI/O9TGLrZny04RRsynVFnMTCxZ0HpG2NT6K/zUovLw1ZeK
+O9c/XQvZ99rI2TKBZt0HShHeN5054h54BuNOr97jlEGF5QO9NeaKb+foBbMW6ml1o+rMAnTshGoX
+8V9PaPLTGEzzhUKU810MV/TbyeH1GJIb9sTzS/jeEOz4nf86+iWrv/rQldX7fwP/+/w9ffxeUnL9
+GmEC/w==

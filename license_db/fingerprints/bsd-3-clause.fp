@@ -1,0 +1,25 @@
+licscan-fingerprint 1
+license: bsd-3-clause
+variant: bsd-3-clause
+kind: license
+source: bsd-3-clause.txt (github.com/aboutcode-org/scancode-toolkit src/licensedcode/data/licenses/bsd-new.LICENSE @ 84186d055d37)
+shingle: 6 words, crc32
+count: 201
+head: 9a869270
+tail: 9894e9a7
+
+Z8c6AabJGQOPcCwD5ipBAyFTaQOFbZQDxqUGCKJh7wn9/9kKPdcEDjr6Nw7y2joO+MdDDvMqChEL
+jTcR8ovREVOvaxJ0jEgTDQWfEykW7hMYgIQW2MGTF+7QDBhk724YJM95GGJbNhmcIqsZCgnPGUIO
+kRofAOIanr4dHCCC1hz0jIUewdXzHnczCx8m2dIgwo1pIaW0ryH+P4ci4kX9I6xfYCUBC28mTzUb
+J1pE0SdOC4Aos2sdKS7fbik7RkIqlWoJKzCvGS9wUWMvLYQYMBmEMjB5Bx4xpf50MshA8TRhAUo2
+rKq9NjeCSDez++43MT2ZOYCP2DkVBl8+6YebPvXRGD+Vv+xA69LQRZl+IEZaFwxHNaszSDZngkg+
+87ZIneogSUEGIUrKfgVMWIeZTA7tA07v5wdO3GP5T6WX2VD7YT9SL1jaUuvoQVUnyp5Vm5cFV3X1
+q1i4pQ1ZV4vPWZhvW1+IxABjhOvYZZwQ3Wbsz1No8wqbazw+K20wIrtuvc7Cb+DaAHFeBhtxFupP
+dYlcsHfQhCF4jliBeQ1g+nuSxxF8hjBHfYNzTH236Uh+eQ08f4xa4H+wM3mDXTdRhgifSYdkCbaH
+EmnliHPNNImJ3AmL/rmGi9/YJIwsNYWN++XBjUm3b4/kO4SPeFhNkAMCuZWFk+CWrgYTlwC4aZin
+6ZSYPUAFmYlx15ldxgWacJKGmsBXfJ0j5ZKexuSVogGnI6cQIo2n2iwCqenWTKqBzdyqyAUFq7NO
+Q64pfwuwENCgsq3k7LJR60u0ux/UtqBxaLrb4TO911IEv64+WsA57w7Bk9P1wj871MYqW5THLrZn
+y04RRsynVFnMKNGmzP9MMM1MLFnQvVe90HpG2NT6K/zUovLw1V2UPtYviavWl4o71z9dC9n32sjZ
+MoFm3QdKEd43nTniHngG406v3uOUQYXlA7015opv5+h4LjPpBbMW6ml1o+rMAnTsLJVV7YRqF/Ff
+T2jy0xhM84VClPNdDFf028nh9RiSG/aMCHL2xPNL+N4Q7Pid/zr6Jau/+tCV1ft/A//7/D19/F5S
+cv0aYQL/

@@ -1,0 +1,22 @@
+licscan-fingerprint 1
+license: mit
+variant: mit
+kind: license
+source: mit.txt (github.com/aboutcode-org/scancode-toolkit src/licensedcode/data/licenses/mit.LICENSE @ 3058f7f0998a)
+shingle: 6 words, crc32
+count: 158
+head: a75c7efd
+tail: cc49926a
+
+etdbAa1bmwHvyowDxnHlA+AOhgbnU4EP8yoKEW8epBcOeU0YVsPjGTb9vRrYb7EeOR/cIjX9lSSN
+E8YkdT4XJrjx1SaHGSMnEpVLKchZ7CkAWJsrkAcWLEWneyzLxzQyGhhrMvHtSjS2EFo18WG8NQtb
+DjgRQXI4WG+7OXukGjpcZZM6Yu20PvUDY0HktJpD0pSaROhpe0dEiahJmDFWSkTriUzQV8FMH1Nz
+ThokwE8qWyNTYmSNU9xHwFMhf9RUcQ/JVumoZVdskjdZF9B6YLlL82FwOKNlZWFEZiMwUmaL0eJn
+2dMIaqXjiGqcMgtrNEUnbXeRc22lX4Rt64fPbSWg2249m1Nv8yiQcFeMGnG9+pNyBuDvdOnIeHWi
+cSN2g4crduulOnZOW9h2t86wdy1mb3mRKTR7Q+5Me/1xeXsjuKR7cznNfxY44X/GjA+AIjphgkn4
+loN36aGFWl5uhxLXy4rnlHuL4l7+i4sv1420ChyPsasmj5Fn0JSTI+WUwC88li5835hO8jic7d6E
+n/9oNKH/C7ulBG4Mp/1+XKd8k/CnaJxOqYY4za3+2Kev1ZtUtOYeGrVcFN221TfjtsE38bbAtcy3
+ZGgyuFYZd7/ReDPB7vQTw6BXAcSR+jDEXFtMxWR86MesrCjI6ICgy2qSScwIupnMo3LKzuLZtM8s
+vAjSaXAP0qHQltS7zlvX8oLh2LmQcdk7vCvannxv2+ld5NybxoHfAZuq4ZRAD+NPws/kNXYy5z4e
+XufrvCzqIYls7rDKS/FfZE/xa6pj8oGLSPSvTnP06yEv9t4VPPgLbPv5/FKA+5evl/zKxsf8OR+H
+/UlOFf8=

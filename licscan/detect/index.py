@@ -1,0 +1,130 @@
+"""Per-database lookup structures for text detection, built once and cached.
+
+Building them (normalising ~300 phrases, weighing each against every other
+licence) takes a few milliseconds; detection then only does set and dict
+lookups. The cache is keyed on the database version and the fingerprint
+object, so a test that loads another database gets its own index.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from licscan.detect.fingerprint import Fingerprints, Variant, mask_ids, shingles
+from licscan.detect.normalize import phrase_key
+from licscan.licensedb import LicenseDB
+
+
+@dataclass(frozen=True)
+class Phrase:
+    license_id: str
+    text: str  # as written in license_db
+    key: bytes  # its words, space-delimited on both sides: b" llama 3 1 community "
+    words: frozenset[bytes]
+    weight: float  # 1 / number of licences it could come from
+
+
+@dataclass(frozen=True, eq=False)
+class Index:
+    db: LicenseDB
+    fingerprints: Fingerprints
+    variants: tuple[Variant, ...]  # bit i of an owner mask is variants[i]
+    owners: dict[int, int] = field(repr=False)  # shingle hash -> mask id
+    masks: tuple[int, ...] = field(repr=False)  # mask id -> bitmask over ``variants``
+    phrases: tuple[Phrase, ...] = ()
+    _by_license: dict[str, tuple[Phrase, ...]] = field(default_factory=dict, repr=False)
+
+    def phrases_of(self, license_id: str) -> tuple[Phrase, ...]:
+        return self._by_license.get(license_id, ())
+
+    def phrase_hits(self, words: list[bytes]) -> dict[str, tuple[Phrase, ...]]:
+        """Phrases present in ``words``, by licence."""
+        present = set(words)
+        candidates = [p for p in self.phrases if p.words <= present]  # cheap filter before substring search
+        if not candidates:
+            return {}
+        joined = b" " + b" ".join(words) + b" "
+        hits: dict[str, list[Phrase]] = {}
+        for phrase in candidates:
+            if phrase.key in joined:
+                hits.setdefault(phrase.license_id, []).append(phrase)
+        return {lic: tuple(found) for lic, found in hits.items()}
+
+
+_CACHE: dict[tuple[str, int], Index] = {}
+_LOCK = threading.Lock()
+
+
+def index_for(db: LicenseDB, fingerprints: Fingerprints) -> Index:
+    key = (db.version, id(fingerprints))
+    found = _CACHE.get(key)
+    # The version is a hash of the database files, so an equal version is an
+    # equal database even when the caller loaded it again.
+    if found is not None and found.fingerprints is fingerprints:
+        return found
+    built = build_index(db, fingerprints)
+    with _LOCK:
+        if len(_CACHE) >= 8:  # tests build several small databases; keep memory bounded
+            _CACHE.clear()
+        _CACHE[key] = built
+    return built
+
+
+def build_index(db: LicenseDB, fingerprints: Fingerprints) -> Index:
+    # Fingerprints of licences this database does not know are ignored
+    # (their bit never scores); policies are kept: they are what an
+    # acceptable-use policy text must be recognised as.
+    known = {lic.id for lic in db.licenses}
+    variants = fingerprints.variants
+    usable = [v for v in variants if v.kind == "policy" or v.license_id in known]
+    raw: list[tuple[str, str, bytes]] = []
+    for lic in db.licenses:
+        for text in lic.phrases:
+            key = phrase_key(text)
+            if key:
+                raw.append((lic.id, text, key))
+    phrases = tuple(
+        Phrase(lic_id, text, b" " + key + b" ", frozenset(key.split()), 1.0 / _sources(lic_id, key, raw, usable))
+        for lic_id, text, key in raw
+    )
+    by_license: dict[str, list[Phrase]] = {}
+    for phrase in phrases:
+        by_license.setdefault(phrase.license_id, []).append(phrase)
+    if len(usable) == len(variants):
+        owners, masks = fingerprints.owners, fingerprints.masks
+    else:
+        owners, masks = _without(fingerprints, usable)
+    return Index(
+        db=db,
+        fingerprints=fingerprints,
+        variants=variants,
+        owners=owners,
+        masks=masks,
+        phrases=phrases,
+        _by_license={k: tuple(v) for k, v in by_license.items()},
+    )
+
+
+def _sources(lic_id: str, key: bytes, raw: list[tuple[str, str, bytes]], variants: list[Variant]) -> int:
+    """How many licences a phrase could come from: its own, any whose phrase
+    contains it, and any whose canonical text contains it (checkable for
+    phrases of at least one shingle)."""
+    spaced = b" " + key + b" "
+    licences = {lic_id}
+    licences.update(other for other, _, k in raw if spaced in b" " + k + b" ")
+    hashes = shingles(key.split())
+    if hashes:
+        licences.update(v.license_id for v in variants if v.kind == "license" and v.hashes.issuperset(hashes))
+    return len(licences)
+
+
+def _without(fingerprints: Fingerprints, usable: list[Variant]) -> tuple[dict[int, int], tuple[int, ...]]:
+    """Owner index with the bits of unusable variants cleared."""
+    wanted = {id(v) for v in usable}
+    keep = 0
+    for bit, variant in enumerate(fingerprints.variants):
+        if id(variant) in wanted:
+            keep |= 1 << bit
+    masks = fingerprints.masks
+    return mask_ids({h: masks[i] & keep for h, i in fingerprints.owners.items() if masks[i] & keep})

@@ -1,0 +1,49 @@
+"""Turn a ``Detection`` into the evidence and findings a classification carries.
+
+Kept apart from the engine so detection stays a pure measurement; wording
+for lawyers lives here. Passages come from untrusted text, so they are
+clipped (control and bidi characters escaped) before they reach any output.
+"""
+
+from __future__ import annotations
+
+from licscan.detect.engine import Detection
+from licscan.text import clip
+from licscan.types import Evidence, Finding, Severity
+
+
+def detection_evidence(found: Detection, source: str) -> Evidence:
+    """One line a reviewer can check: what matched, how much, and why."""
+    if found.license is None:
+        if found.document:
+            detail = f"the text is {found.document}, a policy document, not a licence"
+        else:
+            detail = "the text matches no known licence"
+        if found.candidates:
+            closest = ", ".join(f"{c.id} ({c.score:.2f})" for c in found.candidates)
+            detail += f"; closest: {closest}"
+        return Evidence(source, detail)
+    parts = [
+        f"text -> {found.license.id} ({found.kind}, confidence {found.confidence:.2f}, "
+        f"{found.coverage:.0%} of the canonical text present)"
+    ]
+    if found.matched_phrases:
+        parts.append("phrases: " + "; ".join(clip(p, 80) for p in found.matched_phrases[:4]))
+    if found.candidates:
+        parts.append("next: " + ", ".join(f"{c.id} ({c.score:.2f})" for c in found.candidates))
+    return Evidence(source, "; ".join(parts))
+
+
+def detection_findings(found: Detection) -> tuple[Finding, ...]:
+    """``license-modified`` when the text departs from the licence's canonical wording."""
+    if found.license is None or found.kind != "modified":
+        return ()
+    passages = " | ".join(clip(p, 300) for p in found.modified_passages)
+    return (
+        Finding(
+            "license-modified",
+            Severity.WARNING,
+            f"the text reads as {found.license.id} but differs from its canonical wording; "
+            f"legal should read the changed passages: {passages}",
+        ),
+    )
