@@ -7,7 +7,8 @@ re-renders a saved scan exactly as the scan itself would have.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 Document = dict[str, Any]
 Renderer = Callable[[Document], str]
@@ -23,7 +24,31 @@ def get_renderer(fmt: str, *, color: bool = False) -> Renderer:
         from licscan.report.table import render_table
 
         return lambda doc: render_table(doc, color=color)
+    if fmt == "html":
+        from licscan.report.html import render_html
+
+        return render_html
+    if fmt == "markdown":
+        from licscan.report.markdown import render_markdown
+
+        return render_markdown
+    if fmt == "sarif":
+        from licscan.report.sarif import render_sarif
+
+        return render_sarif
+    if fmt == "spdx-json":
+        from licscan.report.spdx import render_spdx_json
+
+        return render_spdx_json
+    if fmt == "spdx":
+        from licscan.report.spdx import render_spdx_tagvalue
+
+        return render_spdx_tagvalue
+    if fmt == "cyclonedx":
+        from licscan.report.cyclonedx import render_cyclonedx
+
+        return render_cyclonedx
     raise ValueError(f"unknown format {fmt!r}")
 
 
-FORMATS = ("table", "json")
+FORMATS = ("table", "json", "html", "markdown", "sarif", "spdx-json", "spdx", "cyclonedx")

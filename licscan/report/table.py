@@ -35,9 +35,9 @@ def render_table(doc: dict[str, Any], *, color: bool = False) -> str:
     models = doc["models"]
     rows = [_row(m) for m in models]
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(_HEADERS)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(_HEADERS, widths)).rstrip()]
-    for model, row in zip(models, rows):
-        cells = [cell.ljust(width) for cell, width in zip(row, widths)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(_HEADERS, widths, strict=False)).rstrip()]
+    for model, row in zip(models, rows, strict=False):
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         if color:
             cells[1] = f"\x1b[{_COLORS.get(model['class'], '0')}m{cells[1]}\x1b[0m"
         lines.append("  ".join(cells).rstrip())

@@ -1,0 +1,250 @@
+"""Markdown for ``$GITHUB_STEP_SUMMARY`` and pull-request comments.
+
+Compact and ordered for a reviewer: counts, then the models that need
+attention, then everything else collapsed. GitHub refuses a summary or comment
+over 65,536 characters, so sections are added in priority order while they fit
+under ``LIMIT`` bytes (bytes >= characters, so the byte budget is the safe one)
+and the report says what it left out.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from typing import Any
+
+from licscan.report.common import (
+    CLASSES,
+    VERDICTS,
+    by_attention,
+    display,
+    hub_url,
+    lineage,
+    model_label,
+    needs_attention,
+)
+
+LIMIT = 60_000
+_RESERVE = 1200  # room kept for the closing "left out" lines (at most three, ~250 bytes each) and the footer
+
+_ICON = {"deny": "🔴", "review": "🟠", "allow": "🟢"}
+_CLASS_ICON = {
+    "non-commercial": "🔴",
+    "unknown": "⚪",
+    "open-weights-restricted": "🟠",
+    "copyleft": "🟡",
+    "permissive": "🟢",
+}
+# Enough to keep text inert mid-line: brackets (links, images), emphasis, code, tables, strikethrough.
+# Without a policy, the class itself is the reason a model needs a look.
+_CLASS_WHY = {
+    "non-commercial": "non-commercial use only",
+    "unknown": "no licence identified",
+    "open-weights-restricted": "use restrictions and conditions",
+    "copyleft": "copyleft terms",
+}
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def _one_line(value: Any, limit: int) -> str:
+    return display(value, limit).replace("\r", " ").replace("\n", " ").replace("\t", " ")
+
+
+def md_escape(value: Any, limit: int = 200) -> str:
+    """Untrusted text as inert, single-line Markdown: no markup, no HTML, no table breaks, no @-mentions."""
+    text = _MD_SPECIAL.sub(r"\\\1", html.escape(_one_line(value, limit), quote=False))
+    # A word joiner after '@' keeps GitHub from notifying whoever a card names.
+    return text.replace("@", "@\u2060")
+
+
+def html_text(value: Any, limit: int = 200) -> str:
+    """Untrusted text inside a raw HTML block (``<summary>``), where Markdown escapes would show literally."""
+    return html.escape(_one_line(value, limit), quote=True).replace("@", "@\u2060")
+
+
+def render_markdown(doc: dict[str, Any]) -> str:
+    return _Builder(doc).build()
+
+
+class _Builder:
+    def __init__(self, doc: dict[str, Any]) -> None:
+        self.doc = doc
+        self.parts: list[str] = []
+        self.size = 0
+
+    def fits(self, text: str, reserve: int = _RESERVE) -> bool:
+        return self.size + len(text.encode("utf-8")) <= LIMIT - reserve
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+        self.size += len(text.encode("utf-8"))
+
+    def build(self) -> str:
+        models = self.doc["models"]
+        attention = by_attention(m for m in models if needs_attention(m))
+        others = [m for m in models if not needs_attention(m)]
+        self.add(_header(self.doc))
+        left_out: list[str] = []
+
+        shown = self.table(
+            f"### Needs attention ({len(attention)})\n\n", attention, open_rows=True, empty="Nothing needs attention.\n"
+        )
+        if shown < len(attention):
+            left_out.append(_omitted(attention[shown:], "in the attention table"))
+        if others:
+            shown_others = self.table(
+                f"<details><summary>Other models ({len(others)})</summary>\n\n", others, open_rows=False
+            )
+            if shown_others < len(others):
+                left_out.append(_omitted(others[shown_others:], "in the table of other models"))
+        detailed = self.details(attention)
+        if detailed < len(attention):
+            left_out.append(_omitted(attention[detailed:], "with details"))
+        footer = "\n".join(f"… and {line}; see the full report." for line in left_out)
+        if footer:
+            self.add("\n" + footer + "\n")
+        self.add(
+            f"\n<sub>Full report: `licscan report scan.json --format html`. {len(models)} models in this scan.</sub>\n"
+        )
+        return "".join(self.parts)
+
+    def table(self, heading: str, models: list[dict[str, Any]], *, open_rows: bool, empty: str = "") -> int:
+        if not models:
+            if empty:
+                self.add(heading + empty + "\n")
+            return 0
+        policy = self.doc.get("policy") is not None
+        head = "| | Model | Class | Licence | " + ("Verdict | " if policy else "") + "Why |\n"
+        head += "|---|---|---|---|" + ("---|" if policy else "") + "---|\n"
+        closing = "\n" if open_rows else "\n</details>\n\n"
+        block = heading + head
+        if not self.fits(block + _row(self.doc, models[0], policy) + closing):
+            return 0
+        self.add(block)
+        shown = 0
+        for model in models:
+            row = _row(self.doc, model, policy)
+            if not self.fits(row + closing):
+                break
+            self.add(row)
+            shown += 1
+        self.add(closing)
+        return shown
+
+    def details(self, models: list[dict[str, Any]]) -> int:
+        shown = 0
+        for model in models:
+            block = _details(self.doc, model)
+            if not self.fits(block):
+                break
+            if shown == 0:
+                self.add("### Details\n\n")
+            self.add(block)
+            shown += 1
+        return shown
+
+
+def _header(doc: dict[str, Any]) -> str:
+    summary = doc["summary"]
+    total = summary["models"]
+    lines = []
+    by_verdict = summary.get("by_verdict")
+    if by_verdict:
+        counts = " · ".join(f"{_ICON[v]} **{by_verdict.get(v, 0)}** {v}" for v in VERDICTS)
+        lines.append(f"## licscan: {total} models — {counts}\n")
+    else:
+        lines.append(f"## licscan: {total} models\n")
+    classes = " · ".join(f"{_CLASS_ICON[c]} {summary['by_class'].get(c, 0)} {c}" for c in CLASSES)
+    lines.append(f"**Classes:** {classes}\n")
+    if summary.get("fetch_failures"):
+        lines.append(f"**Could not be fetched:** {summary['fetch_failures']}\n")
+    manifests = ", ".join(md_escape(m, 100) for m in doc.get("manifests") or []) or "–"
+    policy = md_escape(doc["policy"], 100) if doc.get("policy") else "none (no verdicts)"
+    lines.append(
+        f"<sub>Manifests: {manifests} · policy: {policy} · licscan {md_escape(doc['tool']['version'], 40)}"
+        f" · database {md_escape(doc.get('database_version'), 60)} · {md_escape(doc.get('generated_at'), 40)}</sub>\n"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _licence(model: dict[str, Any]) -> str:
+    lic = model.get("license")
+    if not lic:
+        return "none identified"
+    text = md_escape(lic["id"], 80)
+    source = lic.get("source")
+    if source and str(source).lower() != str(model["repo_id"]).lower():
+        text += f" (from {md_escape(source, 100)})"
+    return text
+
+
+def _why(model: dict[str, Any]) -> str:
+    verdict = model.get("verdict")
+    reasons = [r for r in model.get("reasons") or [] if verdict and r.get("decision") == verdict]
+    if verdict == "allow":
+        reasons = [r for r in reasons if r.get("rule") == "exception"] or reasons[:1]
+    parts = [md_escape(r.get("rule"), 60) for r in reasons[:3]]
+    if verdict is None and model["class"] in _CLASS_WHY:
+        parts.append(_CLASS_WHY[model["class"]])
+    parts += [f"`{md_escape(f.get('code'), 40)}`" for f in model.get("findings") or []]
+    return ", ".join(dict.fromkeys(parts)) or "–"
+
+
+def _row(doc: dict[str, Any], model: dict[str, Any], policy: bool) -> str:
+    icon = _ICON.get(model.get("verdict") or "", _CLASS_ICON.get(model["class"], ""))
+    name = f"[{md_escape(model_label(model), 120)}]({hub_url(doc, model['repo_id'], model.get('revision'))})"
+    manifest = model.get("manifest") or {}
+    where = f"<br><sub>{md_escape(manifest.get('path'), 80)}:{manifest.get('line')}</sub>"
+    cells = [icon, name + where, md_escape(model["class"], 40), _licence(model)]
+    if policy:
+        cells.append(f"**{md_escape(model.get('verdict') or '–', 10)}**")
+    cells.append(_why(model))
+    return "| " + " | ".join(cells) + " |\n"
+
+
+def _details(doc: dict[str, Any], model: dict[str, Any]) -> str:
+    lines = [f"<details><summary>{html_text(model_label(model), 120)}: {html_text(model['class'], 40)}"]
+    if model.get("verdict"):
+        lines[0] += f", {html_text(model['verdict'], 10)}"
+    lines[0] += "</summary>\n"
+    declared = model.get("declared_license")
+    said = declared["id"] if declared else model.get("declared_expression") or "nothing"
+    lines.append(f"- Declared: {md_escape(said, 120)}")
+    lines.append(f"- Effective: {_licence(model)}")
+    chain = lineage(model)
+    if chain:
+        lines.append(
+            "- Lineage: "
+            + " → ".join(
+                [md_escape(model["repo_id"], 120)]
+                + [f"{md_escape(b['repo_id'], 120)} ({md_escape(b.get('class'), 40)})" for b in chain]
+            )
+        )
+    for reason in model.get("reasons") or []:
+        if reason.get("decision") != "allow" or reason.get("rule") == "exception":
+            lines.append(
+                f"- **{md_escape(reason.get('decision'), 10)}** {md_escape(reason.get('rule'), 60)}: "
+                f"{md_escape(reason.get('message'), 400)}"
+            )
+    for finding in model.get("findings") or []:
+        lines.append(
+            f"- `{md_escape(finding.get('code'), 40)}` ({md_escape(finding.get('severity'), 10)}): "
+            f"{md_escape(finding.get('message'), 300)}"
+        )
+    kinds = sorted({str(o.get("kind")) for o in model.get("obligations") or []})
+    if kinds:
+        lines.append("- Obligations: " + ", ".join(md_escape(k, 40) for k in kinds))
+    return "\n".join(lines) + "\n\n</details>\n\n"
+
+
+def _omitted(models: list[dict[str, Any]], where: str) -> str:
+    """``312 more models (verdicts: 300 allow, 12 review; classes: 290 permissive, 22 copyleft) not shown …``."""
+    verdicts = Counter(m.get("verdict") for m in models if m.get("verdict"))
+    classes = Counter(m["class"] for m in models)
+    kinds = []
+    if verdicts:
+        kinds.append("verdicts: " + ", ".join(f"{n} {v}" for v, n in verdicts.most_common()))
+    kinds.append("classes: " + ", ".join(f"{n} {c}" for c, n in classes.most_common()))
+    noun = "model" if len(models) == 1 else "models"
+    return f"{len(models)} more {noun} ({'; '.join(kinds)}) not shown {where}"

@@ -1,0 +1,216 @@
+"""SARIF 2.1.0, for code scanning: each finding and each deny/review verdict annotates its manifest line.
+
+Rules are fixed (one per finding code and per verdict kind) so that their
+ids, and with them GitHub's alert history, stay stable across runs; results
+carry ``partialFingerprints`` derived from the model and the rule for the same
+reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+from urllib.parse import quote
+
+from licscan.report.common import PROJECT_URL, display, model_label
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+
+_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+# code -> (default level, short description, full description / help)
+_FINDING_RULES: dict[str, tuple[str, str, str]] = {
+    "not-found": (
+        "error",
+        "Model not found",
+        "The repo does not exist on the Hub, or it is private and no token gives access to it.",
+    ),
+    "gated": (
+        "error",
+        "Gated model",
+        "The repo is gated and the token used has not been granted access, so its licence could not be read.",
+    ),
+    "revision-not-found": (
+        "error",
+        "Revision not found",
+        "The branch, tag or commit the manifest asks for does not exist in the repo.",
+    ),
+    "fetch-failed": (
+        "error",
+        "Metadata could not be fetched",
+        "The Hub did not answer in time or failed repeatedly; the model's licence is unknown.",
+    ),
+    "license-missing": (
+        "warning",
+        "No licence declared",
+        "The model card declares no licence and none could be inherited from a base model.",
+    ),
+    "license-unknown": ("warning", "Licence unknown", "The card says the licence is unknown."),
+    "license-unrecognized": (
+        "warning",
+        "Licence not recognised",
+        "The licence the card names matches nothing in licscan's licence database.",
+    ),
+    "license-invalid": (
+        "error",
+        "Licence field unreadable",
+        "The card's licence field is not a licence identifier (not text, or malformed).",
+    ),
+    "license-ambiguous": (
+        "warning",
+        "Licence ambiguous",
+        "The card names a licence family (such as 'gpl' or 'cc') without saying which licence.",
+    ),
+    "license-mismatch": (
+        "warning",
+        "Licence fields disagree",
+        "The card's license, license_name and license_link say different things; the more restrictive reading wins.",
+    ),
+    "base-license-conflict": (
+        "warning",
+        "Declares a more permissive licence than its base",
+        "The model declares a licence more permissive than a base model's; the base model's licence still binds it.",
+    ),
+    "lineage-cycle": ("warning", "Lineage cycle", "The base_model chain loops back on itself."),
+    "lineage-unresolved": (
+        "warning",
+        "Base model unresolved",
+        "A base model could not be read, so its licence may also bind this model.",
+    ),
+    "lineage-too-deep": ("warning", "Lineage too deep", "The base_model chain is longer than licscan follows."),
+    "exception-expired": (
+        "warning",
+        "Policy exception expired",
+        "A policy exception for this model is past its expiry date and no longer applies.",
+    ),
+}
+_VERDICT_RULES: dict[str, tuple[str, str, str]] = {
+    "verdict/deny": (
+        "error",
+        "Denied by policy",
+        "The licence policy denies this model; the reasons say which rules decided it.",
+    ),
+    "verdict/review": (
+        "warning",
+        "Needs legal review",
+        "The licence policy sends this model to legal review; the reasons say why.",
+    ),
+}
+# Without a policy there is no verdict, but these classes still need a human.
+_CLASS_RULES: dict[str, tuple[str, str, str]] = {
+    "class/non-commercial": (
+        "warning",
+        "Non-commercial licence",
+        "The model's effective licence allows non-commercial use only.",
+    ),
+    "class/unknown": (
+        "warning",
+        "Licence unknown",
+        "No licence could be identified for the model: it cannot be assumed usable.",
+    ),
+}
+
+
+def render_sarif(doc: dict[str, Any]) -> str:
+    return json.dumps(to_sarif(doc), indent=2, ensure_ascii=False) + "\n"
+
+
+def to_sarif(doc: dict[str, Any]) -> dict[str, Any]:
+    catalogue = {**_FINDING_RULES, **_VERDICT_RULES, **_CLASS_RULES}
+    results: list[dict[str, Any]] = []
+    seen: dict[tuple[str, str], int] = {}
+    for model in doc["models"]:
+        for rule_id, level, text in _model_results(doc, model):
+            if rule_id not in catalogue:  # a finding code newer than this table
+                catalogue[rule_id] = (level, rule_id, f"licscan finding {rule_id}.")
+            occurrence = seen.get((model_label(model).lower(), rule_id), 0)
+            seen[(model_label(model).lower(), rule_id)] = occurrence + 1
+            results.append(_result(model, rule_id, level, text, occurrence))
+    rule_ids = list(catalogue)
+    index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
+    for result in results:
+        result["ruleIndex"] = index[result["ruleId"]]
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "licscan",
+                        "version": str(doc["tool"]["version"]),
+                        "informationUri": PROJECT_URL,
+                        "rules": [_rule(rule_id, *catalogue[rule_id]) for rule_id in rule_ids],
+                    }
+                },
+                "results": results,
+                "properties": {
+                    "databaseVersion": doc.get("database_version"),
+                    "generatedAt": doc.get("generated_at"),
+                    "policy": doc.get("policy"),
+                },
+            }
+        ],
+    }
+
+
+def _model_results(doc: dict[str, Any], model: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(rule id, level, message) for one model: its verdict (or class), then its findings."""
+    label = display(model_label(model), 200)
+    out: list[tuple[str, str, str]] = []
+    verdict = model.get("verdict")
+    lic = model.get("license")
+    licence = f"{display(lic['name'], 200)} ({display(lic['id'], 100)})" if lic else "no licence identified"
+    if verdict in ("deny", "review"):
+        deciding = [r for r in model.get("reasons") or [] if r.get("decision") == verdict]
+        why = " ".join(display(r.get("message", ""), 400) for r in deciding[:3])
+        action = "denied by" if verdict == "deny" else "sent to legal review by"
+        policy = display(doc.get("policy") or "", 200)
+        text = f"{label} is {action} the policy {policy}: {licence}, class {model['class']}."
+        out.append((f"verdict/{verdict}", _LEVEL["error" if verdict == "deny" else "warning"], f"{text} {why}".strip()))
+    elif verdict is None and model["class"] in ("non-commercial", "unknown"):
+        out.append((f"class/{model['class']}", "warning", f"{label}: {licence}, class {model['class']}."))
+    for finding in model.get("findings") or []:
+        level = _LEVEL.get(finding.get("severity", ""), "warning")
+        out.append((str(finding["code"]), level, f"{label}: {display(finding.get('message', ''), 600)}"))
+    return out
+
+
+def _result(model: dict[str, Any], rule_id: str, level: str, text: str, occurrence: int) -> dict[str, Any]:
+    manifest = model.get("manifest") or {}
+    location: dict[str, Any] = {"artifactLocation": {"uri": _uri(str(manifest.get("path") or ""))}}
+    line = manifest.get("line")
+    if isinstance(line, int) and line >= 1:
+        location["region"] = {"startLine": line}
+    key = f"{model_label(model).lower()}\n{rule_id}\n{occurrence}"
+    return {
+        "ruleId": rule_id,
+        "level": level,
+        "message": {"text": text},
+        "locations": [{"physicalLocation": location}],
+        # GitHub matches alerts across runs by fingerprint: the model and the rule, never the wording.
+        "partialFingerprints": {"licscanModelRule/v1": hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]},
+        "properties": {"model": model["repo_id"], "class": model["class"], "verdict": model.get("verdict")},
+    }
+
+
+def _uri(path: str) -> str:
+    """The manifest path as a relative URI reference: forward slashes, percent-encoded."""
+    return quote(path.replace("\\", "/"), safe="/:@-._~")
+
+
+def _rule(rule_id: str, level: str, short: str, full: str) -> dict[str, Any]:
+    return {
+        "id": rule_id,
+        "name": "".join(part.capitalize() for part in rule_id.replace("/", "-").split("-")),
+        "shortDescription": {"text": short},
+        "fullDescription": {"text": full},
+        "help": {
+            "text": f"{full} Check the model's licence in the full licscan report.",
+            "markdown": f"{full}\n\nCheck the model's licence in the full licscan report "
+            "(`licscan report SCAN.json --format html`).",
+        },
+        "defaultConfiguration": {"level": level},
+        "properties": {"tags": ["license", "compliance"]},
+    }
