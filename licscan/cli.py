@@ -16,8 +16,12 @@ from urllib.parse import quote
 import click
 
 from licscan import __version__
+from licscan.diff_cli import diff_command as _diff_command
 from licscan.errors import EXIT_FETCH_FAILED, EXIT_GATE_FAILED, EXIT_INPUT_ERROR, EXIT_OK, InputError
+from licscan.lock_cli import lock_command as _lock_command
 from licscan.policy_cli import gate_failed, policy_group, resolve_policy_path
+from licscan.report import FORMATS
+from licscan.report_cli import report
 
 _TRUE = ("1", "true", "yes", "on")
 
@@ -155,7 +159,7 @@ def main() -> None:
 
 @main.command()
 @_manifest_arg
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here.")
 @_jobs_opt
 @_timeout_opt
@@ -181,6 +185,24 @@ def main() -> None:
     default=None,
     help="Exit 1 when a model's verdict is this or worse (default: deny). Needs a policy.",
 )
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A saved JSON scan (e.g. of the base branch): only models added or changed since it can fail the gate.",
+)
+@click.option(
+    "--locked",
+    is_flag=True,
+    help="Compare with the lock file: unchanged entries count as reviewed; a locked model whose commit or licence "
+    "changed fails (license-changed).",
+)
+@click.option(
+    "--lock-file",
+    default="models.lock",
+    show_default=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Lock file read by --locked (written by `licscan lock`).",
+)
 def scan(
     manifests: tuple[Path, ...],
     fmt: str,
@@ -193,6 +215,9 @@ def scan(
     cache_ttl: float,
     policy_path: Path | None,
     fail_on: str | None,
+    baseline: Path | None,
+    locked: bool,
+    lock_file: Path,
 ) -> None:
     """Scan the models listed in MANIFESTS (models.txt or YAML)."""
     refs, warnings = _load_refs(manifests)
@@ -204,6 +229,14 @@ def scan(
     if policy_file is None and fail_on is not None:
         _fail("--fail-on needs a policy: pass --policy FILE or add ./licscan.policy.yaml")
     policy = _load_policy(policy_file, db) if policy_file is not None else None
+    if baseline is not None and locked:
+        _fail("--baseline and --locked are alternatives: compare with a saved scan or with the lock file")
+    from licscan.diff_cli import load_prior
+
+    try:  # read before any network call, like the policy
+        prior = load_prior(baseline, lock_file if locked else None)
+    except InputError as exc:
+        _fail(str(exc))
     source = _build_source(snapshot, cache_dir, no_cache, cache_ttl, timeout)
     from licscan.report import get_renderer
     from licscan.scan import scan as run_scan
@@ -229,6 +262,12 @@ def scan(
     color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     from licscan.report.json_report import to_json
 
+    if prior is not None:  # --baseline / --locked: only added and changed models are judged
+        from licscan.diff_cli import compared_output
+
+        text, code = compared_output(result, prior, fmt, fail_on or "deny", get_renderer(fmt, color=color), _warn)
+        _write(text, output)
+        sys.exit(code)
     _write(get_renderer(fmt, color=color)(to_json(result)), output)
     sys.exit(EXIT_GATE_FAILED if gate else EXIT_FETCH_FAILED if result.fetch_failed else EXIT_OK)
 
@@ -288,3 +327,6 @@ def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int, timeout: floa
 
 
 main.add_command(policy_group)
+main.add_command(_diff_command)
+main.add_command(_lock_command)
+main.add_command(report)

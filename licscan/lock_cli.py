@@ -1,0 +1,111 @@
+"""``licscan lock MANIFEST...``: write ``models.lock`` for legal to review in the pull request.
+
+The scan itself is the ``scan`` command's: the same sources, cache and
+policy. The CLI helpers are imported inside the command because ``cli``
+imports this module to register it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import sys
+from pathlib import Path
+
+import click
+
+from licscan.errors import EXIT_FETCH_FAILED, EXIT_OK
+from licscan.lock import DEFAULT_LOCK_FILE, build_lock, render_lock
+
+
+@click.command("lock")
+@click.argument("manifests", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--output",
+    "-o",
+    default=DEFAULT_LOCK_FILE,
+    show_default=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Lock file to write.",
+)
+@click.option(
+    "--policy",
+    "policy_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Policy whose verdicts are recorded (default: ./licscan.policy.yaml when present).",
+)
+@click.option("--snapshot", type=click.Path(path_type=Path, file_okay=False), help="Scan from an offline snapshot.")
+@click.option("--jobs", "-j", default=8, show_default=True, type=click.IntRange(1, 64), help="Parallel fetches.")
+@click.option(
+    "--timeout", default=120.0, show_default=True, type=click.FloatRange(1, 3600), help="Seconds per Hub request."
+)
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), help="Metadata cache folder.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the metadata cache.")
+@click.option(
+    "--cache-ttl",
+    default=86400.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Seconds a branch lookup is reused.",
+)
+def lock_command(
+    manifests: tuple[Path, ...],
+    output: Path,
+    policy_path: Path | None,
+    snapshot: Path | None,
+    jobs: int,
+    timeout: float,
+    cache_dir: Path | None,
+    no_cache: bool,
+    cache_ttl: float,
+) -> None:
+    """Write models.lock: per model its commit, licences, class, verdict and reasons.
+
+    Stable order and layout, so its diff shows what changed. `licscan scan
+    --locked` then treats unchanged entries as reviewed and fails on a locked
+    model whose commit or licence moved. Nothing is written when a model
+    cannot be fetched (exit 3): a lock records only what could be reviewed.
+    """
+    from licscan import cli
+    from licscan.policy_cli import resolve_policy_path
+    from licscan.scan import scan as run_scan
+
+    refs, warnings = cli._load_refs(manifests)
+    for warning in warnings:
+        cli._warn(warning)
+    db = cli._load_db()
+    policy_file = resolve_policy_path(policy_path)
+    policy = cli._load_policy(policy_file, db) if policy_file is not None else None
+    source = cli._build_source(snapshot, cache_dir, no_cache, cache_ttl, timeout)
+    result = run_scan(
+        refs,
+        source,
+        db,
+        jobs=jobs,
+        progress=cli._progress_printer(),
+        manifests=tuple(str(m) for m in manifests),
+        warnings=tuple(warnings),
+    )
+    if policy is not None:
+        from licscan.policy import evaluate
+
+        outcome = evaluate(result, policy, today=datetime.date.today(), policy_name=str(policy_file))
+        result = outcome.result
+        for warning in outcome.warnings:
+            cli._warn(warning)
+    failed = [m for m in result.models if m.failure is not None]
+    if failed:
+        for model in failed:
+            cli._warn(
+                f"{model.ref.path}:{model.ref.line}: {model.ref}: {model.failure.message if model.failure else ''}"
+            )
+        click.echo(f"licscan: error: {output} not written: {len(failed)} model(s) could not be fetched", err=True)
+        sys.exit(EXIT_FETCH_FAILED)
+    text = render_lock(build_lock(result, output.parent))
+    try:
+        previous = output.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        previous = None
+    cli._write(text, output)
+    state = "unchanged" if previous == text else "updated" if previous is not None else "written"
+    click.echo(f"{output}: {len(result.models)} models, {state}", err=True)
+    sys.exit(EXIT_OK)
