@@ -203,6 +203,11 @@ def main() -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Lock file read by --locked (written by `licscan lock`).",
 )
+@click.option(
+    "--verify-text",
+    is_flag=True,
+    help="Read the licence files of every model, not only those whose metadata names no known licence.",
+)
 def scan(
     manifests: tuple[Path, ...],
     fmt: str,
@@ -218,6 +223,7 @@ def scan(
     baseline: Path | None,
     locked: bool,
     lock_file: Path,
+    verify_text: bool,
 ) -> None:
     """Scan the models listed in MANIFESTS (models.txt or YAML)."""
     refs, warnings = _load_refs(manifests)
@@ -249,6 +255,7 @@ def scan(
         progress=_progress_printer(),
         manifests=tuple(str(m) for m in manifests),
         warnings=tuple(warnings),
+        verify_text=verify_text,
     )
     gate = False
     if policy is not None:

@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 from licscan import __version__
 from licscan.classify import classify_card
 from licscan.licensedb import LicenseDB
 from licscan.lineage import MAX_DEPTH, base_model_ids, chain_obligations, effective_license, resolve_lineage
 from licscan.sources.base import MetadataSource, SourceError
+from licscan.textscan import classify_with_texts, needs_text, text_files
 from licscan.types import (
     Classification,
     FetchErrorCode,
@@ -67,6 +69,44 @@ class Fetcher:
     def get(self, repo_id: str, revision: str | None = None) -> ModelRecord | FetchFailure | None:
         return self.outcomes.get(_norm((repo_id, revision)))
 
+    def read_texts(self, wanted: Callable[[ModelRecord], bool]) -> dict[str, dict[str, FetchFailure]]:
+        """Read the licence texts of every fetched record that ``wanted`` picks.
+
+        Texts land in the record's ``files``; files that could not be read
+        are returned per record (``repo@sha``) so classification can say so.
+        """
+        jobs = [
+            (key, record, name)
+            for key, record in self.outcomes.items()
+            if isinstance(record, ModelRecord) and wanted(record)
+            for name in text_files(record)
+        ]
+        unread: dict[str, dict[str, FetchFailure]] = {}
+        texts: dict[tuple[str, str | None], dict[str, str]] = {}
+
+        def read(job: tuple[tuple[str, str | None], ModelRecord, str]) -> str | FetchFailure:
+            try:
+                return self.source.fetch_file(job[1], job[2])
+            except SourceError as exc:
+                return exc.failure
+
+        if jobs:
+            with ThreadPoolExecutor(max_workers=min(self.jobs, len(jobs))) as pool:
+                for (key, record, name), text in zip(jobs, pool.map(read, jobs), strict=True):
+                    if isinstance(text, FetchFailure):
+                        unread.setdefault(_record_key(record), {})[name] = text
+                    else:
+                        texts.setdefault(key, {})[name] = text
+        for key, files in texts.items():
+            current = self.outcomes[key]
+            if isinstance(current, ModelRecord):
+                self.outcomes[key] = replace(current, files={**current.files, **files})
+        return unread
+
+
+def _record_key(record: ModelRecord) -> str:
+    return f"{record.repo_id.lower()}@{record.sha}"
+
 
 def _norm(key: tuple[str, str | None]) -> tuple[str, str | None]:
     return (key[0].lower(), key[1])
@@ -83,6 +123,7 @@ def scan(
     manifests: tuple[str, ...] = (),
     warnings: tuple[str, ...] = (),
     now: _dt.datetime | None = None,
+    verify_text: bool = False,
 ) -> ScanResult:
     fetcher = Fetcher(source, jobs, progress)
     fetcher.fetch_all((ref.repo_id, ref.revision) for ref in refs)
@@ -95,12 +136,19 @@ def scan(
         fetcher.fetch_all(new)
         frontier = [o for o in (fetcher.get(*k) for k in new) if isinstance(o, ModelRecord)]
 
+    def from_card(record: ModelRecord) -> Classification:
+        return classify_card(db, record.card_data, record.repo_id)
+
+    unread = fetcher.read_texts(lambda record: needs_text(from_card(record), verify_text))
     memo: dict[str, Classification] = {}
 
     def classify(record: ModelRecord) -> Classification:
-        key = f"{record.repo_id.lower()}@{record.sha}"
+        key = _record_key(record)
         if key not in memo:
-            memo[key] = classify_card(db, record.card_data, record.repo_id)
+            declared = from_card(record)
+            if needs_text(declared, verify_text):
+                declared = classify_with_texts(db, record, declared, unread.get(key, {}))
+            memo[key] = declared
         return memo[key]
 
     results = tuple(

@@ -1,0 +1,140 @@
+"""Reading licence texts when card metadata is not enough (pure, given the texts).
+
+The last and most expensive link of the matcher chain: only when the
+metadata names no known licence (or with ``--verify-text``) are the files a
+repo lists read and detected. Metadata and text that disagree give
+``license-mismatch`` and the more restrictive reading wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+
+from licscan.classify import match
+from licscan.licensedb import LicenseDB
+from licscan.text import clip
+from licscan.types import Classification, Evidence, FetchFailure, Finding, License, ModelRecord, Severity
+
+# Files that may carry licence text, at the top of the repo (never guessed: only those the repo lists).
+_LICENSE_FILE = re.compile(r"^(?:LICEN[CS]E|COPYING|NOTICE|USE_POLICY)(?:[.-][\w.-]*)?$", re.IGNORECASE)
+README = "README.md"
+# Findings that reading the text answers: they give way to ``license-from-text``.
+_RESOLVED_BY_TEXT = frozenset({"license-missing", "license-unrecognized", "license-unknown"})
+
+
+def needs_text(declared: Classification, verify: bool) -> bool:
+    return verify or declared.license is None
+
+
+def text_files(record: ModelRecord) -> list[str]:
+    """Files to read: licence-like files the repo lists, a relative ``license_link``, the card."""
+    listed = set(record.siblings)
+    names = [n for n in record.siblings if "/" not in n and _LICENSE_FILE.match(n)]
+    link = record.card_data.get("license_link")
+    if isinstance(link, str) and not re.match(r"^[a-z]+://", link.strip(), re.IGNORECASE):
+        target = link.strip().removeprefix("./")
+        if target in listed and target not in names:
+            names.append(target)
+    if README in listed:
+        names.append(README)
+    return names
+
+
+def classify_with_texts(
+    db: LicenseDB,
+    record: ModelRecord,
+    declared: Classification,
+    unread: Mapping[str, FetchFailure],
+) -> Classification:
+    """Refine a card's classification with the texts in ``record.files``."""
+    from licscan.detect import card_hints, detect_text, detection_evidence, detection_findings
+
+    evidence: list[Evidence] = []
+    findings: list[Finding] = []
+    found: list[License] = []
+    for name, text in record.files.items():
+        if name == README:
+            continue
+        detection = detect_text(text, db)
+        evidence.append(detection_evidence(detection, f"file:{name}"))
+        findings.extend(detection_findings(detection))
+        if detection.license is not None:
+            found.append(detection.license)
+    prompt = record.card_data.get("extra_gated_prompt")
+    if isinstance(prompt, str) and prompt.strip():
+        detection = detect_text(prompt, db)
+        if detection.license is not None:
+            evidence.append(detection_evidence(detection, "card:extra_gated_prompt"))
+            found.append(detection.license)
+    # Card prose is weaker evidence: read only when nothing better named a licence.
+    if declared.license is None and not found and README in record.files:
+        for hint in card_hints(record.files[README]):
+            if hint.key not in ("license", "license_name"):
+                continue
+            hit = detect_text(hint.value, db).license if hint.source == "card:license-section" else None
+            if hit is None:
+                named = match(db, hint.value)
+                hit = named.license if named else None
+            if hit is not None and hit.id not in ("other", "unknown"):
+                evidence.append(
+                    Evidence(
+                        hint.source,
+                        f"README line {hint.line}: {clip(hint.value, 80)} -> {hit.id} "
+                        f"(confidence {hint.confidence:.2f}{', key ' + clip(hint.detail, 30) if hint.detail else ''})",
+                    )
+                )
+                found.append(hit)
+    for name, failure in unread.items():
+        findings.append(
+            Finding(
+                failure.code.value if failure.code.value == "gated" else "file-unreadable",
+                Severity.WARNING,
+                f"{name} could not be read ({failure.message}); the metadata alone decides",
+            )
+        )
+    return _combine(declared, found, evidence, findings)
+
+
+def _combine(
+    declared: Classification, found: list[License], evidence: list[Evidence], findings: list[Finding]
+) -> Classification:
+    if not found:
+        return replace(
+            declared, evidence=declared.evidence + tuple(evidence), findings=declared.findings + tuple(findings)
+        )
+    worst = max(found, key=lambda lic: lic.license_class.rank)
+    own = declared.license
+    kept = declared.findings
+    if own is None:
+        kept = tuple(f for f in kept if f.code not in _RESOLVED_BY_TEXT)
+        findings.append(
+            Finding(
+                "license-from-text",
+                Severity.INFO,
+                f"the card metadata names no known licence; {worst.id} was read from the repo's text",
+            )
+        )
+        chosen = worst
+    else:
+        others = [lic for lic in found if lic.id != own.id and lic not in declared.licenses]
+        chosen = max([own, *others], key=lambda lic: lic.license_class.rank)
+        for other in {lic.id: lic for lic in others}.values():
+            findings.append(
+                Finding(
+                    "license-mismatch",
+                    Severity.ERROR,
+                    f"the metadata declares {own.id} ({own.license_class}) but the repo's text is {other.id} "
+                    f"({other.license_class}); the more restrictive reading, {chosen.id}, applies",
+                )
+            )
+    licenses = tuple({lic.id: lic for lic in (*declared.licenses, *found)}.values())
+    return Classification(
+        license=chosen,
+        license_class=chosen.license_class,
+        expression=declared.expression,
+        evidence=declared.evidence + tuple(evidence),
+        findings=kept + tuple(findings),
+        licenses=licenses,
+    )
