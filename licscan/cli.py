@@ -337,3 +337,9 @@ main.add_command(policy_group)
 main.add_command(_diff_command)
 main.add_command(_lock_command)
 main.add_command(report)
+
+from licscan.explain_cli import detect as _detect_command  # noqa: E402
+from licscan.explain_cli import explain as _explain_command  # noqa: E402
+
+main.add_command(_detect_command)
+main.add_command(_explain_command)
