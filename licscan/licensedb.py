@@ -18,11 +18,7 @@ import yaml
 
 from licscan.names import name_key
 from licscan.types import OBLIGATION_KINDS, License, LicenseClass, Obligation
-
-try:  # libyaml's loader is ~10x faster; fall back to the pure-Python one.
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+from licscan.yamlsafe import safe_load
 
 _REQUIRED = ("id", "name", "class", "spdx_id", "hf_ids", "aliases", "urls", "obligations", "phrases")
 _OPTIONAL = ("family", "notes", "see_also")
@@ -94,7 +90,7 @@ def load_database(path: Path | None = None) -> LicenseDB:
         raw = file.read_bytes()
         digest.update(file.name.encode() + b"\0" + raw)
         try:
-            data = yaml.load(raw, Loader=_Loader)
+            data = safe_load(raw)
         except yaml.YAMLError as exc:
             problems.append(f"{file.name}: not valid YAML: {exc}")
             continue

@@ -38,6 +38,8 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import yaml
 
+from licscan.yamlsafe import safe_load
+
 __all__ = [
     "DEFAULT_TOKEN",
     "FakeHub",
@@ -709,7 +711,6 @@ class FakeHub:
             h.close_connection = True
 
 
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _PARSED: dict[tuple[str, int, int], Any] = {}  # (path, mtime_ns, size) -> parsed document
 _PARSED_LOCK = threading.Lock()
 
@@ -720,7 +721,7 @@ def load_fixture(path: Path) -> Any:
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     with _PARSED_LOCK:
         if key not in _PARSED:
-            _PARSED[key] = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
+            _PARSED[key] = safe_load(path.read_text(encoding="utf-8"))
         return copy.deepcopy(_PARSED[key])
 
 

@@ -21,10 +21,7 @@ from typing import Any
 
 import yaml
 
-try:  # libyaml's loader is ~10x faster; fall back to the pure-Python one.
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+from licscan.yamlsafe import safe_load
 
 MAX_README = 1024 * 1024
 MAX_VALUE = 200  # a licence name, id or URL
@@ -130,7 +127,7 @@ def _parse_yaml(block: list[str]) -> dict[Any, Any] | None:
     if len(source) > MAX_YAML:
         return None
     try:
-        data = yaml.load(source, Loader=_Loader)
+        data = safe_load(source)
     except (yaml.YAMLError, ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) else None
