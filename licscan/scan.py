@@ -136,8 +136,14 @@ def scan(
         fetcher.fetch_all(new)
         frontier = [o for o in (fetcher.get(*k) for k in new) if isinstance(o, ModelRecord)]
 
+    cards: dict[str, Classification] = {}
+
     def from_card(record: ModelRecord) -> Classification:
-        return classify_card(db, record.card_data, record.repo_id)
+        # Asked twice per record (does it need its texts? then to classify): read the card once.
+        key = _record_key(record)
+        if key not in cards:
+            cards[key] = classify_card(db, record.card_data, record.repo_id)
+        return cards[key]
 
     unread = fetcher.read_texts(lambda record: needs_text(from_card(record), verify_text))
     memo: dict[str, Classification] = {}

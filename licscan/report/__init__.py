@@ -7,6 +7,7 @@ re-renders a saved scan exactly as the scan itself would have.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -14,41 +15,27 @@ Document = dict[str, Any]
 Renderer = Callable[[Document], str]
 
 
+# format -> (module, function); imported on first use so unused formats cost nothing.
+_RENDERERS: dict[str, tuple[str, str]] = {
+    "table": ("licscan.report.table", "render_table"),
+    "json": ("licscan.report.json_report", "render_document"),
+    "html": ("licscan.report.html", "render_html"),
+    "markdown": ("licscan.report.markdown", "render_markdown"),
+    "sarif": ("licscan.report.sarif", "render_sarif"),
+    "spdx-json": ("licscan.report.spdx", "render_spdx_json"),
+    "spdx": ("licscan.report.spdx", "render_spdx_tagvalue"),
+    "cyclonedx": ("licscan.report.cyclonedx", "render_cyclonedx"),
+}
+FORMATS = tuple(_RENDERERS)
+
+
 def get_renderer(fmt: str, *, color: bool = False) -> Renderer:
-    """The renderer for ``fmt``; imported lazily so unused formats cost nothing."""
-    if fmt == "json":
-        from licscan.report.json_report import render_document
-
-        return render_document
+    """The renderer for ``fmt`` (only the table takes ``color``)."""
+    try:
+        module_name, function = _RENDERERS[fmt]
+    except KeyError:
+        raise ValueError(f"unknown format {fmt!r}") from None
+    render: Callable[..., str] = getattr(importlib.import_module(module_name), function)
     if fmt == "table":
-        from licscan.report.table import render_table
-
-        return lambda doc: render_table(doc, color=color)
-    if fmt == "html":
-        from licscan.report.html import render_html
-
-        return render_html
-    if fmt == "markdown":
-        from licscan.report.markdown import render_markdown
-
-        return render_markdown
-    if fmt == "sarif":
-        from licscan.report.sarif import render_sarif
-
-        return render_sarif
-    if fmt == "spdx-json":
-        from licscan.report.spdx import render_spdx_json
-
-        return render_spdx_json
-    if fmt == "spdx":
-        from licscan.report.spdx import render_spdx_tagvalue
-
-        return render_spdx_tagvalue
-    if fmt == "cyclonedx":
-        from licscan.report.cyclonedx import render_cyclonedx
-
-        return render_cyclonedx
-    raise ValueError(f"unknown format {fmt!r}")
-
-
-FORMATS = ("table", "json", "html", "markdown", "sarif", "spdx-json", "spdx", "cyclonedx")
+        return lambda doc: render(doc, color=color)
+    return render
