@@ -16,6 +16,7 @@ from urllib.parse import quote
 import click
 
 from licscan import __version__
+from licscan.cli_options import cache_options, jobs_opt, manifest_arg, snapshot_opt, timeout_opt
 from licscan.diff_cli import diff_command as _diff_command
 from licscan.errors import EXIT_FETCH_FAILED, EXIT_GATE_FAILED, EXIT_INPUT_ERROR, EXIT_OK, InputError
 from licscan.lock_cli import lock_command as _lock_command
@@ -111,6 +112,24 @@ def _load_db() -> Any:
         _fail(str(exc))
 
 
+def _read_policy_option(option: Path | None, db: Any) -> tuple[Any, Path | None]:
+    """The policy named by ``--policy`` (else ./licscan.policy.yaml), loaded, or (None, None)."""
+    path = resolve_policy_path(option)
+    return (_load_policy(path, db), path) if path is not None else (None, None)
+
+
+def _apply_policy(result: Any, policy: Any, path: Path | None) -> Any:
+    """Verdicts for every model (no-op without a policy); exception warnings go to stderr."""
+    if policy is None:
+        return result
+    from licscan.policy import evaluate
+
+    outcome = evaluate(result, policy, today=datetime.date.today(), policy_name=str(path))
+    for warning in outcome.warnings:
+        _warn(warning)
+    return outcome.result
+
+
 def _load_policy(path: Path, db: Any) -> Any:
     """The policy in ``path``, or exit 2 naming its first error; warnings go to stderr."""
     from licscan.policy import read_policy
@@ -134,19 +153,6 @@ def _write(text: str, output: Path | None) -> None:
         _fail(f"{output}: cannot write: {exc.strerror}")
 
 
-_manifest_arg = click.argument("manifests", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-_jobs_opt = click.option(
-    "--jobs", "-j", default=8, show_default=True, type=click.IntRange(1, 64), help="Parallel fetches."
-)
-_timeout_opt = click.option(
-    "--timeout",
-    default=120.0,
-    show_default=True,
-    type=click.FloatRange(1, 3600),
-    help="Seconds allowed for one Hub request, retries included, before the model is marked fetch-failed.",
-)
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="licscan")
 def main() -> None:
@@ -158,21 +164,13 @@ def main() -> None:
 
 
 @main.command()
-@_manifest_arg
+@manifest_arg
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here.")
-@_jobs_opt
-@_timeout_opt
-@click.option("--snapshot", type=click.Path(path_type=Path, file_okay=False), help="Scan from an offline snapshot.")
-@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), help="Metadata cache folder.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the metadata cache.")
-@click.option(
-    "--cache-ttl",
-    default=86400.0,
-    show_default=True,
-    type=click.FloatRange(0),
-    help="Seconds a branch or tag lookup is reused (records at a commit never expire).",
-)
+@jobs_opt
+@timeout_opt
+@snapshot_opt
+@cache_options
 @click.option(
     "--policy",
     "policy_path",
@@ -231,10 +229,9 @@ def scan(
         _warn(warning)
     db = _load_db()
     # The policy is read before any source is built: a broken one stops the run with no network call.
-    policy_file = resolve_policy_path(policy_path)
+    policy, policy_file = _read_policy_option(policy_path, db)
     if policy_file is None and fail_on is not None:
         _fail("--fail-on needs a policy: pass --policy FILE or add ./licscan.policy.yaml")
-    policy = _load_policy(policy_file, db) if policy_file is not None else None
     if baseline is not None and locked:
         _fail("--baseline and --locked are alternatives: compare with a saved scan or with the lock file")
     from licscan.diff_cli import load_prior
@@ -257,15 +254,8 @@ def scan(
         warnings=tuple(warnings),
         verify_text=verify_text,
     )
-    gate = False
-    if policy is not None:
-        from licscan.policy import evaluate
-
-        outcome = evaluate(result, policy, today=datetime.date.today(), policy_name=str(policy_file))
-        result = outcome.result
-        for warning in outcome.warnings:
-            _warn(warning)
-        gate = gate_failed(result, fail_on or "deny")
+    result = _apply_policy(result, policy, policy_file)
+    gate = policy is not None and gate_failed(result, fail_on or "deny")
     color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     from licscan.report.json_report import to_json
 
@@ -280,12 +270,12 @@ def scan(
 
 
 @main.command()
-@_manifest_arg
+@manifest_arg
 @click.option(
     "--output", "-o", required=True, type=click.Path(path_type=Path, file_okay=False), help="Snapshot folder to write."
 )
-@_jobs_opt
-@_timeout_opt
+@jobs_opt
+@timeout_opt
 def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int, timeout: float) -> None:
     """Write the metadata and licence files of MANIFESTS' models and their bases to a folder.
 
@@ -300,9 +290,10 @@ def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int, timeout: floa
     from licscan.scan import scan as run_scan
     from licscan.sources.base import SourceError
     from licscan.sources.hub import HubSource
-    from licscan.sources.recording import RecordingSource, license_files
+    from licscan.sources.recording import RecordingSource
     from licscan.sources.retry import RetryPolicy
     from licscan.sources.store import Store
+    from licscan.textscan import text_files
 
     hub = HubSource(endpoint=_endpoint(), policy=RetryPolicy(budget=timeout))
     recorder = RecordingSource(hub, Store(output, "snapshot"))
@@ -318,7 +309,8 @@ def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int, timeout: floa
                     records[(stored.repo_id, stored.sha)] = stored
     files = 0
     for record in records.values():
-        for name in license_files(record):
+        # The files the scan would read, so that text detection works offline too.
+        for name in text_files(record):
             try:
                 recorder.fetch_file(record, name)
                 files += 1

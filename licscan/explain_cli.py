@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from licscan.cli_options import cache_options, snapshot_opt
 from licscan.errors import EXIT_FETCH_FAILED, EXIT_OK
 from licscan.text import clip
 
@@ -66,9 +67,8 @@ def detect(files: tuple[Path, ...], fmt: str) -> None:
 
 @click.command()
 @click.argument("reference")
-@click.option("--snapshot", type=click.Path(path_type=Path, file_okay=False), help="Read from an offline snapshot.")
-@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), help="Metadata cache folder.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the metadata cache.")
+@snapshot_opt
+@cache_options
 @click.option("--verify-text", is_flag=True, help="Read the licence files even when the metadata is clear.")
 @click.option("--policy", "policy_path", type=click.Path(path_type=Path, dir_okay=False), help="Policy file.")
 def explain(
@@ -76,13 +76,13 @@ def explain(
     snapshot: Path | None,
     cache_dir: Path | None,
     no_cache: bool,
+    cache_ttl: float,
     verify_text: bool,
     policy_path: Path | None,
 ) -> None:
     """Print the whole reasoning for REPO[@REV]: metadata, files, detection, lineage, obligations."""
-    from licscan.cli import _build_source, _fail, _load_db, _load_policy
+    from licscan.cli import _apply_policy, _build_source, _fail, _load_db, _read_policy_option
     from licscan.manifest.refs import split_reference
-    from licscan.policy_cli import resolve_policy_path
     from licscan.scan import scan
     from licscan.types import ModelRef
 
@@ -90,17 +90,11 @@ def explain(
     if problem:
         _fail(f"{reference}: {problem}")
     db = _load_db()
-    policy_file = resolve_policy_path(policy_path)
-    policy = _load_policy(policy_file, db) if policy_file else None
-    source = _build_source(snapshot, cache_dir, no_cache, 86400.0, 120.0)
+    policy, policy_file = _read_policy_option(policy_path, db)
+    source = _build_source(snapshot, cache_dir, no_cache, cache_ttl, 120.0)
     ref = ModelRef(repo_id=repo_id, revision=revision, path="<command line>", line=0)
     result = scan([ref], source, db, jobs=4, verify_text=verify_text)
-    if policy is not None:
-        import datetime
-
-        from licscan.policy import evaluate
-
-        result = evaluate(result, policy, today=datetime.date.today(), policy_name=str(policy_file)).result
+    result = _apply_policy(result, policy, policy_file)
     from licscan.report.json_report import model_json
 
     click.echo(render_explanation(model_json(result.models[0]), result.models[0].record))

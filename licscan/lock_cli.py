@@ -7,25 +7,22 @@ imports this module to register it.
 
 from __future__ import annotations
 
-import datetime
 import sys
 from pathlib import Path
 
 import click
 
+from licscan.cli_options import cache_options, jobs_opt, manifest_arg, snapshot_opt, timeout_opt
 from licscan.errors import EXIT_FETCH_FAILED, EXIT_OK
-from licscan.lock import DEFAULT_LOCK_FILE, build_lock, render_lock
 
 
 @click.command("lock")
-@click.argument("manifests", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@manifest_arg
 @click.option(
     "--output",
     "-o",
-    default=DEFAULT_LOCK_FILE,
-    show_default=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Lock file to write.",
+    help="Lock file to write (default: models.lock).",
 )
 @click.option(
     "--policy",
@@ -33,23 +30,13 @@ from licscan.lock import DEFAULT_LOCK_FILE, build_lock, render_lock
     type=click.Path(path_type=Path, dir_okay=False),
     help="Policy whose verdicts are recorded (default: ./licscan.policy.yaml when present).",
 )
-@click.option("--snapshot", type=click.Path(path_type=Path, file_okay=False), help="Scan from an offline snapshot.")
-@click.option("--jobs", "-j", default=8, show_default=True, type=click.IntRange(1, 64), help="Parallel fetches.")
-@click.option(
-    "--timeout", default=120.0, show_default=True, type=click.FloatRange(1, 3600), help="Seconds per Hub request."
-)
-@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), help="Metadata cache folder.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the metadata cache.")
-@click.option(
-    "--cache-ttl",
-    default=86400.0,
-    show_default=True,
-    type=click.FloatRange(0),
-    help="Seconds a branch lookup is reused.",
-)
+@snapshot_opt
+@jobs_opt
+@timeout_opt
+@cache_options
 def lock_command(
     manifests: tuple[Path, ...],
-    output: Path,
+    output: Path | None,
     policy_path: Path | None,
     snapshot: Path | None,
     jobs: int,
@@ -66,15 +53,15 @@ def lock_command(
     cannot be fetched (exit 3): a lock records only what could be reviewed.
     """
     from licscan import cli
-    from licscan.policy_cli import resolve_policy_path
+    from licscan.lock import DEFAULT_LOCK_FILE, build_lock, render_lock
     from licscan.scan import scan as run_scan
 
+    output = output or Path(DEFAULT_LOCK_FILE)
     refs, warnings = cli._load_refs(manifests)
     for warning in warnings:
         cli._warn(warning)
     db = cli._load_db()
-    policy_file = resolve_policy_path(policy_path)
-    policy = cli._load_policy(policy_file, db) if policy_file is not None else None
+    policy, policy_file = cli._read_policy_option(policy_path, db)
     source = cli._build_source(snapshot, cache_dir, no_cache, cache_ttl, timeout)
     result = run_scan(
         refs,
@@ -85,13 +72,7 @@ def lock_command(
         manifests=tuple(str(m) for m in manifests),
         warnings=tuple(warnings),
     )
-    if policy is not None:
-        from licscan.policy import evaluate
-
-        outcome = evaluate(result, policy, today=datetime.date.today(), policy_name=str(policy_file))
-        result = outcome.result
-        for warning in outcome.warnings:
-            cli._warn(warning)
+    result = cli._apply_policy(result, policy, policy_file)
     failed = [m for m in result.models if m.failure is not None]
     if failed:
         for model in failed:

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from licscan.manifest.refs import COMMIT
 from licscan.sources.base import MetadataSource, SourceError
 from licscan.sources.store import Store
 from licscan.types import ModelRecord
-
-# Files a snapshot keeps beside the metadata, so that text detection works offline.
-LICENSE_FILE = re.compile(r"^(?:LICEN[CS]E|COPYING|NOTICE|USE_POLICY)(?:[.-][\w.-]*)?$|^README\.md$", re.IGNORECASE)
-
-
-def license_files(record: ModelRecord) -> list[str]:
-    """Top-level files of the repo that may carry licence text."""
-    return [name for name in record.siblings if "/" not in name and LICENSE_FILE.match(name)]
 
 
 class RecordingSource:
