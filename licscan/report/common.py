@@ -1,4 +1,4 @@
-"""Helpers the renderers share: Hub URLs, "needs attention" ordering, display text.
+"""Helpers the renderers share: Hub URLs, "needs attention" ordering, content hashes.
 
 Everything here reads the schema-v1 JSON document (see ``json_report``) and
 nothing else, so a saved scan renders exactly like a fresh one.
@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
@@ -102,27 +101,6 @@ def lineage(model: dict[str, Any]) -> list[dict[str, Any]]:
         seen.add(nxt)
         chain.append(bases[nxt])
         current = str(bases[nxt]["repo_id"]).lower()
-
-
-def display(value: Any, limit: int = 300) -> str:
-    """Printable text of an untrusted value: control characters replaced, clipped to ``limit``.
-
-    Escaping for the target format is the renderer's job; this only removes what
-    no format should carry (ANSI escapes, bidi overrides, NULs) and bounds the length.
-    """
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    out = []
-    for char in text[: limit + 1]:
-        if char in "\n\t":
-            out.append(char)
-        elif unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp"):
-            out.append("\ufffd")
-        else:
-            out.append(char)
-    result = "".join(out)
-    if len(text) > limit:
-        result = result[:limit] + f"… ({len(text)} characters)"
-    return result
 
 
 def content_hash(doc: dict[str, Any]) -> str:

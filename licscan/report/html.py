@@ -18,11 +18,11 @@ from licscan.report.common import (
     CLASSES,
     VERDICTS,
     attention_key,
-    display,
     hub_url,
     is_commit,
     model_label,
 )
+from licscan.text import display
 
 TEMPLATE = "report.html.j2"
 

@@ -18,12 +18,12 @@ from licscan.report.common import (
     CLASSES,
     VERDICTS,
     by_attention,
-    display,
     hub_url,
     lineage,
     model_label,
     needs_attention,
 )
+from licscan.text import display
 
 LIMIT = 60_000
 _RESERVE = 1200  # room kept for the closing "left out" lines (at most three, ~250 bytes each) and the footer

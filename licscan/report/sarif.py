@@ -13,7 +13,8 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from licscan.report.common import PROJECT_URL, display, model_label
+from licscan.report.common import PROJECT_URL, model_label
+from licscan.text import display
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 

@@ -21,7 +21,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from licscan.report.common import content_hash, display, hub_url, model_label, purl
+from licscan.report.common import content_hash, hub_url, model_label, purl
+from licscan.text import display
 
 if TYPE_CHECKING:
     from license_expression import LicenseExpression
