@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from licscan.diff import ModelChange, annotate, counts, diff_documents, exit_code, fails, fetch_failed, judged
-from licscan.diff_cli import deciding_reason, label, md, render_changes_markdown, render_changes_table
 from licscan.errors import EXIT_INPUT_ERROR, InputError
+from licscan.report.changes import deciding_reason, label, md, render_changes_markdown, render_changes_table
 from licscan.types import ModelRef, ScanResult
 
 MODES = ("auto", "diff", "full")
@@ -296,9 +296,9 @@ class Setup:
 
 
 def load_setup(inputs: Inputs, cwd: Path, top: Path) -> Setup:
+    from licscan.cli.common import DEFAULT_POLICY_FILENAME as DEFAULT_FILENAME
     from licscan.licensedb import DatabaseError, load_database
     from licscan.policy import read_policy
-    from licscan.policy_cli import DEFAULT_FILENAME
 
     policy_path = Path(inputs.policy) if inputs.policy else Path(DEFAULT_FILENAME)
     if not (cwd / policy_path).is_file():
@@ -328,9 +328,12 @@ def build_source(inputs: Inputs, cwd: Path) -> Any:
             return SnapshotSource(cwd / inputs.snapshot)
         except StoreError as exc:
             raise ActionError(f"input snapshot: {exc}") from None
-    from licscan.cli import _build_source
+    from licscan.cli.common import make_source
 
-    return _build_source(None, None, False, 86400.0, 120.0)
+    try:
+        return make_source(None, None, False, 86400.0, 120.0)
+    except InputError as exc:
+        raise ActionError(exc.message) from None
 
 
 def scan_refs(

@@ -13,8 +13,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from licscan.cli import main
+from licscan.cli.common import resolve_policy_path
 from licscan.errors import EXIT_FETCH_FAILED, EXIT_GATE_FAILED, EXIT_INPUT_ERROR, EXIT_OK
-from licscan.policy_cli import gate_failed, resolve_policy_path
+from licscan.policy import gate_failed
 from licscan.sources.store import Store
 from licscan.types import (
     Classification,

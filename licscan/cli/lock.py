@@ -1,8 +1,7 @@
 """``licscan lock MANIFEST...``: write ``models.lock`` for legal to review in the pull request.
 
 The scan itself is the ``scan`` command's: the same sources, cache and
-policy. The CLI helpers are imported inside the command because ``cli``
-imports this module to register it.
+policy, through the shared plumbing of ``licscan.cli.common``.
 """
 
 from __future__ import annotations
@@ -12,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from licscan.cli_options import cache_options, jobs_opt, manifest_arg, snapshot_opt, timeout_opt
+from licscan.cli import common as cli
+from licscan.cli.options import cache_options, jobs_opt, manifest_arg, snapshot_opt, timeout_opt
 from licscan.errors import EXIT_FETCH_FAILED, EXIT_OK
 
 
@@ -52,31 +52,28 @@ def lock_command(
     model whose commit or licence moved. Nothing is written when a model
     cannot be fetched (exit 3): a lock records only what could be reviewed.
     """
-    from licscan import cli
     from licscan.lock import DEFAULT_LOCK_FILE, build_lock, render_lock
     from licscan.scan import scan as run_scan
 
     output = output or Path(DEFAULT_LOCK_FILE)
-    refs, warnings = cli._load_refs(manifests)
-    for warning in warnings:
-        cli._warn(warning)
-    db = cli._load_db()
-    policy, policy_file = cli._read_policy_option(policy_path, db)
-    source = cli._build_source(snapshot, cache_dir, no_cache, cache_ttl, timeout)
+    refs, warnings = cli.load_refs(manifests)
+    db = cli.load_db()
+    policy, policy_file = cli.read_policy_option(policy_path, db)
+    source = cli.build_source(snapshot, cache_dir, no_cache, cache_ttl, timeout)
     result = run_scan(
         refs,
         source,
         db,
         jobs=jobs,
-        progress=cli._progress_printer(),
+        progress=cli.progress_printer(),
         manifests=tuple(str(m) for m in manifests),
         warnings=tuple(warnings),
     )
-    result = cli._apply_policy(result, policy, policy_file)
+    result = cli.apply_policy(result, policy, policy_file)
     failed = [m for m in result.models if m.failure is not None]
     if failed:
         for model in failed:
-            cli._warn(
+            cli.warn(
                 f"{model.ref.path}:{model.ref.line}: {model.ref}: {model.failure.message if model.failure else ''}"
             )
         click.echo(f"licscan: error: {output} not written: {len(failed)} model(s) could not be fetched", err=True)
@@ -86,7 +83,7 @@ def lock_command(
         previous = output.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         previous = None
-    cli._write(text, output)
+    cli.write_output(text, output)
     state = "unchanged" if previous == text else "updated" if previous is not None else "written"
     click.echo(f"{output}: {len(result.models)} models, {state}", err=True)
     sys.exit(EXIT_OK)

@@ -1,30 +1,24 @@
 """``licscan report SCAN.json --format FORMAT``: render a saved JSON scan again, with no network.
 
 Every renderer reads only the schema-v1 document, so a saved scan renders
-exactly as the scan itself would have. Kept apart from ``licscan.cli`` (which
-registers it) so that module stays about scanning.
+exactly as the scan itself would have.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
-from licscan.errors import EXIT_INPUT_ERROR, EXIT_OK
+from licscan.cli.common import fail, use_color, write_output
+from licscan.errors import EXIT_OK
 from licscan.report import FORMATS
 
 SUPPORTED_SCHEMA_VERSIONS = (1,)
 _REQUIRED = ("schema_version", "tool", "summary", "models")
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"licscan: error: {message}", err=True)
-    sys.exit(EXIT_INPUT_ERROR)
 
 
 def load_scan(path: Path) -> dict[str, Any]:
@@ -32,25 +26,25 @@ def load_scan(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        _fail(f"{path}: no such file")
+        fail(f"{path}: no such file")
     except (OSError, UnicodeDecodeError) as exc:
-        _fail(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}")
+        fail(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}")
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        _fail(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}")
+        fail(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}")
     if not isinstance(doc, dict):
-        _fail(f"{path}: not a licscan scan (expected a JSON object, from `licscan scan --format json`)")
+        fail(f"{path}: not a licscan scan (expected a JSON object, from `licscan scan --format json`)")
     version = doc.get("schema_version")
     if version not in SUPPORTED_SCHEMA_VERSIONS:
         supported = ", ".join(str(v) for v in SUPPORTED_SCHEMA_VERSIONS)
-        _fail(
+        fail(
             f"{path}: unsupported schema_version {version!r} (this licscan reads {supported}); "
             "render it with the licscan version that wrote it"
         )
     missing = [key for key in _REQUIRED if key not in doc]
     if missing or not isinstance(doc["models"], list):
-        _fail(f"{path}: not a licscan scan: missing {', '.join(missing) or 'a list of models'}")
+        fail(f"{path}: not a licscan scan: missing {', '.join(missing) or 'a list of models'}")
     return doc
 
 
@@ -66,18 +60,10 @@ def report(scan_file: Path, fmt: str, output: Path | None) -> None:
     doc = load_scan(scan_file)
     from licscan.report import get_renderer
 
-    color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     try:
-        text = get_renderer(fmt, color=color)(doc)
+        text = get_renderer(fmt, color=use_color(output))(doc)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         # A document that passed the checks above but lacks a field some renderer needs.
-        _fail(f"{scan_file}: not a complete licscan scan ({type(exc).__name__}: {exc})")
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        try:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            _fail(f"{output}: cannot write: {exc.strerror}")
+        fail(f"{scan_file}: not a complete licscan scan ({type(exc).__name__}: {exc})")
+    write_output(text, output)
     sys.exit(EXIT_OK)

@@ -1,0 +1,177 @@
+"""Plumbing every command shares: messages, exit, sources, manifests, policy, output.
+
+The CLI is the one place that picks implementations (which metadata source,
+which renderer); commands import this module and never each other.
+Heavy modules are imported inside the functions so ``licscan --help`` stays
+instant.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+from urllib.parse import quote
+
+import click
+
+from licscan.errors import EXIT_INPUT_ERROR, InputError
+
+_TRUE = ("1", "true", "yes", "on")
+DEFAULT_POLICY_FILENAME = "licscan.policy.yaml"  # looked for in the working directory
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"licscan: error: {message}", err=True)
+    sys.exit(EXIT_INPUT_ERROR)
+
+
+def warn(message: str) -> None:
+    click.echo(f"licscan: warning: {message}", err=True)
+
+
+def offline() -> bool:
+    return any(os.environ.get(v, "").strip().lower() in _TRUE for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
+
+
+def default_cache_dir() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(os.environ.get("LICSCAN_CACHE_DIR") or user_cache_dir("licscan"))
+
+
+def endpoint() -> str:
+    from licscan.sources.hub import DEFAULT_ENDPOINT
+
+    return (os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
+
+
+def make_source(
+    snapshot: Path | None, cache_dir: Path | None, no_cache: bool, cache_ttl: float, timeout: float
+) -> Any:
+    """The metadata source: a snapshot, or the Hub behind the cache. InputError when none can be built."""
+    from licscan.sources.store import Store, StoreError
+
+    if snapshot is not None:
+        from licscan.sources.snapshot import SnapshotSource
+
+        try:
+            return SnapshotSource(snapshot)
+        except StoreError as exc:
+            raise InputError(str(snapshot), None, str(exc)) from None
+    hub_endpoint = endpoint()
+    # One cache folder per endpoint: records of a mirror never mix with the Hub's.
+    root = (cache_dir or default_cache_dir()) / quote(hub_endpoint.split("://", 1)[-1], safe="")
+    from licscan.sources.cached import CachedSource
+
+    if offline():
+        if no_cache:
+            message = "HF_HUB_OFFLINE is set and --no-cache leaves nothing to read; use --snapshot DIR"
+            raise InputError("HF_HUB_OFFLINE", None, message)
+        return CachedSource(None, Store(root, "cache"), ttl=cache_ttl)
+    from licscan.sources.hub import HubSource
+    from licscan.sources.retry import RetryPolicy
+
+    hub = HubSource(endpoint=hub_endpoint, policy=RetryPolicy(budget=timeout))
+    if no_cache:
+        return hub
+    return CachedSource(hub, Store(root, "cache"), ttl=cache_ttl)
+
+
+def build_source(
+    snapshot: Path | None, cache_dir: Path | None, no_cache: bool, cache_ttl: float, timeout: float
+) -> Any:
+    """``make_source``, or exit 2 with its message."""
+    try:
+        return make_source(snapshot, cache_dir, no_cache, cache_ttl, timeout)
+    except InputError as exc:
+        fail(exc.message if exc.path == "HF_HUB_OFFLINE" else str(exc))
+
+
+def progress_printer() -> Any:
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int, label: str) -> None:
+        end = "\n" if done == total else ""
+        click.echo(f"\r\x1b[K[{done}/{total}] {label}"[:200] + end, err=True, nl=False)
+
+    return show
+
+
+def load_refs(manifests: tuple[Path, ...]) -> tuple[list[Any], list[str]]:
+    """Every reference of the manifests, warnings shown on stderr; exit 2 on a malformed manifest."""
+    from licscan.manifest import read_manifests
+
+    try:
+        refs, warnings = read_manifests(manifests)
+    except InputError as exc:
+        fail(str(exc))
+    for warning in warnings:
+        warn(warning)
+    return refs, warnings
+
+
+def load_db() -> Any:
+    from licscan.licensedb import DatabaseError, load_database
+
+    try:
+        return load_database()
+    except DatabaseError as exc:
+        fail(str(exc))
+
+
+def resolve_policy_path(option: Path | None) -> Path | None:
+    """The ``--policy`` file, else ``./licscan.policy.yaml`` if present, else None."""
+    if option is not None:
+        return option
+    default = Path(DEFAULT_POLICY_FILENAME)
+    return default if default.is_file() else None
+
+
+def load_policy(path: Path, db: Any) -> Any:
+    """The policy in ``path``, or exit 2 naming its first error; warnings go to stderr."""
+    from licscan.policy import read_policy
+
+    # No date: expired exceptions are reported once, by the evaluation, for the models they match.
+    policy, problems = read_policy(path, db=db)
+    for problem in sorted(problems, key=lambda p: p.severity != "error"):
+        where = f"{problem.path}:{problem.line}" if problem.line else problem.path
+        (fail if problem.severity == "error" else warn)(f"{where}: {problem.message}")
+    return policy
+
+
+def read_policy_option(option: Path | None, db: Any) -> tuple[Any, Path | None]:
+    """The policy named by ``--policy`` (else ./licscan.policy.yaml), loaded, or (None, None)."""
+    path = resolve_policy_path(option)
+    return (load_policy(path, db), path) if path is not None else (None, None)
+
+
+def apply_policy(result: Any, policy: Any, path: Path | None) -> Any:
+    """Verdicts for every model (no-op without a policy); exception warnings go to stderr."""
+    if policy is None:
+        return result
+    from licscan.policy import evaluate
+
+    outcome = evaluate(result, policy, today=datetime.date.today(), policy_name=str(path))
+    for warning in outcome.warnings:
+        warn(warning)
+    return outcome.result
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """``text`` to stdout, or to ``output`` (exit 2 when it cannot be written)."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{output}: cannot write: {exc.strerror}")
+
+
+def use_color(output: Path | None) -> bool:
+    return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")

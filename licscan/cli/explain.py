@@ -1,0 +1,48 @@
+"""``licscan explain REPO[@REV]``: the whole reasoning for one model."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from licscan.cli.common import apply_policy, build_source, fail, load_db, read_policy_option
+from licscan.cli.options import cache_options, snapshot_opt
+from licscan.errors import EXIT_FETCH_FAILED, EXIT_OK
+
+
+@click.command()
+@click.argument("reference")
+@snapshot_opt
+@cache_options
+@click.option("--verify-text", is_flag=True, help="Read the licence files even when the metadata is clear.")
+@click.option("--policy", "policy_path", type=click.Path(path_type=Path, dir_okay=False), help="Policy file.")
+def explain(
+    reference: str,
+    snapshot: Path | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+    cache_ttl: float,
+    verify_text: bool,
+    policy_path: Path | None,
+) -> None:
+    """Print the whole reasoning for REPO[@REV]: metadata, files, detection, lineage, obligations."""
+    from licscan.manifest.refs import split_reference
+    from licscan.scan import scan
+    from licscan.types import ModelRef
+
+    repo_id, revision, problem = split_reference(reference.strip())
+    if problem:
+        fail(f"{reference}: {problem}")
+    db = load_db()
+    policy, policy_file = read_policy_option(policy_path, db)
+    source = build_source(snapshot, cache_dir, no_cache, cache_ttl, 120.0)
+    ref = ModelRef(repo_id=repo_id, revision=revision, path="<command line>", line=0)
+    result = scan([ref], source, db, jobs=4, verify_text=verify_text)
+    result = apply_policy(result, policy, policy_file)
+    from licscan.report.explain import render_explanation
+    from licscan.report.json_report import model_json
+
+    click.echo(render_explanation(model_json(result.models[0]), result.models[0].record))
+    sys.exit(EXIT_FETCH_FAILED if result.fetch_failed else EXIT_OK)

@@ -1,0 +1,153 @@
+"""``licscan scan MANIFEST...``: the main job, from manifests to a report and a gate."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from licscan.cli.common import (
+    apply_policy,
+    build_source,
+    fail,
+    load_db,
+    load_refs,
+    progress_printer,
+    read_policy_option,
+    use_color,
+    warn,
+    write_output,
+)
+from licscan.cli.options import cache_options, jobs_opt, manifest_arg, snapshot_opt, timeout_opt
+from licscan.errors import EXIT_FETCH_FAILED, EXIT_GATE_FAILED, EXIT_OK, InputError
+from licscan.report import FORMATS
+
+
+@click.command()
+@manifest_arg
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here.")
+@jobs_opt
+@timeout_opt
+@snapshot_opt
+@cache_options
+@click.option(
+    "--policy",
+    "policy_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Policy file giving each model a verdict (default: ./licscan.policy.yaml when present).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["deny", "review"]),
+    default=None,
+    help="Exit 1 when a model's verdict is this or worse (default: deny). Needs a policy.",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A saved JSON scan (e.g. of the base branch): only models added or changed since it can fail the gate.",
+)
+@click.option(
+    "--locked",
+    is_flag=True,
+    help="Compare with the lock file: unchanged entries count as reviewed; a locked model whose commit or licence "
+    "changed fails (license-changed).",
+)
+@click.option(
+    "--lock-file",
+    default="models.lock",
+    show_default=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Lock file read by --locked (written by `licscan lock`).",
+)
+@click.option(
+    "--verify-text",
+    is_flag=True,
+    help="Read the licence files of every model, not only those whose metadata names no known licence.",
+)
+def scan(
+    manifests: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    jobs: int,
+    timeout: float,
+    snapshot: Path | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+    cache_ttl: float,
+    policy_path: Path | None,
+    fail_on: str | None,
+    baseline: Path | None,
+    locked: bool,
+    lock_file: Path,
+    verify_text: bool,
+) -> None:
+    """Scan the models listed in MANIFESTS (models.txt or YAML)."""
+    refs, warnings = load_refs(manifests)
+    db = load_db()
+    # The policy is read before any source is built: a broken one stops the run with no network call.
+    policy, policy_file = read_policy_option(policy_path, db)
+    if policy_file is None and fail_on is not None:
+        fail("--fail-on needs a policy: pass --policy FILE or add ./licscan.policy.yaml")
+    if baseline is not None and locked:
+        fail("--baseline and --locked are alternatives: compare with a saved scan or with the lock file")
+    from licscan.compare import load_prior
+
+    try:  # read before any network call, like the policy
+        prior = load_prior(baseline, lock_file if locked else None)
+    except InputError as exc:
+        fail(str(exc))
+    source = build_source(snapshot, cache_dir, no_cache, cache_ttl, timeout)
+    from licscan.policy import gate_failed
+    from licscan.report import get_renderer
+    from licscan.scan import scan as run_scan
+
+    result = run_scan(
+        refs,
+        source,
+        db,
+        jobs=jobs,
+        progress=progress_printer(),
+        manifests=tuple(str(m) for m in manifests),
+        warnings=tuple(warnings),
+        verify_text=verify_text,
+    )
+    result = apply_policy(result, policy, policy_file)
+    gate = policy is not None and gate_failed(result, fail_on or "deny")
+    renderer = get_renderer(fmt, color=use_color(output))
+    if prior is not None:  # --baseline / --locked: only added and changed models are judged
+        text, code = compared_output(result, prior, fmt, fail_on or "deny", renderer, warn)
+        write_output(text, output)
+        sys.exit(code)
+    from licscan.report.json_report import to_json
+
+    write_output(renderer(to_json(result)), output)
+    sys.exit(EXIT_GATE_FAILED if gate else EXIT_FETCH_FAILED if result.fetch_failed else EXIT_OK)
+
+
+def compared_output(
+    result: Any,
+    prior: Any,
+    fmt: str,
+    fail_on: str,
+    renderer: Callable[[dict[str, Any]], str],
+    show_warning: Callable[[str], None],
+) -> tuple[str, int]:
+    """``scan --baseline/--locked``: the report (changes appended to a table or Markdown) and the exit code."""
+    from licscan.compare import compare
+    from licscan.diff import exit_code
+    from licscan.report.changes import render_changes_markdown, render_changes_table
+
+    doc, changes, warnings = compare(result, prior)
+    for warning in warnings:
+        show_warning(warning)
+    text = renderer(doc)
+    if fmt == "table":
+        text += "\n" + render_changes_table(changes, prior.path, fail_on)
+    elif fmt == "markdown":
+        text += "\n" + render_changes_markdown(changes, prior.path, fail_on)
+    return text, exit_code(doc, fail_on)

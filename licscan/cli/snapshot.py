@@ -1,0 +1,66 @@
+"""``licscan snapshot MANIFEST... -o DIR``: everything a scan reads, in a folder, for air-gapped machines."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from licscan.cli.common import endpoint, fail, load_db, load_refs, offline, progress_printer, warn
+from licscan.cli.options import jobs_opt, manifest_arg, timeout_opt
+from licscan.errors import EXIT_FETCH_FAILED, EXIT_OK
+
+
+@click.command()
+@manifest_arg
+@click.option(
+    "--output", "-o", required=True, type=click.Path(path_type=Path, file_okay=False), help="Snapshot folder to write."
+)
+@jobs_opt
+@timeout_opt
+def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int, timeout: float) -> None:
+    """Write the metadata and licence files of MANIFESTS' models and their bases to a folder.
+
+    ``licscan scan --snapshot DIR`` then scans with no network at all.
+    """
+    refs, _ = load_refs(manifests)
+    db = load_db()
+    if offline():
+        fail("HF_HUB_OFFLINE is set: a snapshot needs the Hub")
+    from licscan.scan import scan as run_scan
+    from licscan.sources.base import SourceError
+    from licscan.sources.hub import HubSource
+    from licscan.sources.recording import RecordingSource
+    from licscan.sources.retry import RetryPolicy
+    from licscan.sources.store import Store
+    from licscan.textscan import text_files
+
+    hub = HubSource(endpoint=endpoint(), policy=RetryPolicy(budget=timeout))
+    recorder = RecordingSource(hub, Store(output, "snapshot"))
+    result = run_scan(refs, recorder, db, jobs=jobs, progress=progress_printer())
+    records = {}
+    for model in result.models:
+        if model.record is not None:
+            records[(model.record.repo_id, model.record.sha)] = model.record
+        for base in model.base_models:
+            if base.revision:
+                stored = recorder.store.read_record(base.repo_id, base.revision)
+                if stored is not None:
+                    records[(stored.repo_id, stored.sha)] = stored
+    files = 0
+    for record in records.values():
+        # The files the scan would read, so that text detection works offline too.
+        for name in text_files(record):
+            try:
+                recorder.fetch_file(record, name)
+                files += 1
+            except SourceError as exc:
+                warn(exc.failure.message)
+    failed = sum(1 for m in result.models if m.failure is not None)
+    click.echo(
+        f"wrote {len(records)} model records and {files} licence files to {output}"
+        + (f"; {failed} models could not be fetched" if failed else ""),
+        err=True,
+    )
+    sys.exit(EXIT_FETCH_FAILED if failed else EXIT_OK)

@@ -1,0 +1,21 @@
+"""Whether a judged scan fails the gate (pure)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from licscan.policy.model import Decision
+
+if TYPE_CHECKING:
+    from licscan.types import ScanResult
+
+FAIL_ON = ("deny", "review")
+
+
+def gate_failed(result: ScanResult, fail_on: str) -> bool:
+    """True when a model's verdict is at least as severe as ``fail_on``.
+
+    A model without a verdict (no policy applied) never fails the gate.
+    """
+    threshold = Decision(fail_on)
+    return any(m.verdict is not None and Decision(m.verdict) >= threshold for m in result.models)

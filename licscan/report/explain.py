@@ -1,0 +1,53 @@
+"""The text of ``licscan explain``: one model's whole reasoning, for a person at a terminal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from licscan.text import clip
+
+
+def render_explanation(m: dict[str, Any], record: Any) -> str:
+    out: list[str] = []
+    say = out.append
+    say(f"{m['repo_id']}@{m['requested_revision'] or 'main'}  (commit {m['revision'] or 'not resolved'})")
+    say("")
+    say("Metadata seen:")
+    card = record.card_data if record is not None else {}
+    for key in ("license", "license_name", "license_link", "base_model", "base_model_relation"):
+        if key in card:
+            say(f"  {key}: {clip(card[key], 160)}")
+    if record is not None:
+        say(f"  gated: {record.gated}; pipeline_tag: {record.pipeline_tag}")
+        files = sorted(record.files) if record.files else []
+        say("Files read: " + (", ".join(files) if files else "none (card metadata was enough)"))
+    say("")
+    say("Evidence:")
+    for e in m["evidence"]:
+        say(f"  [{e['source']}] {e['detail']}")
+    say("")
+    declared = m["declared_license"]["id"] if m["declared_license"] else "none known"
+    effective = m["license"]["id"] if m["license"] else "none known"
+    say(f"Declared: {declared} ({m['declared_class']})")
+    say(f"Effective: {effective} ({m['class']})" + (f", from {m['license']['source']}" if m["license"] else ""))
+    say("")
+    say("Lineage:" if m["base_models"] else "Lineage: no base model")
+    for base in m["base_models"]:
+        lic = base["license"]["id"] if base["license"] else "no known licence"
+        state = "" if base["resolved"] else " (could not be read)"
+        say(f"  {'  ' * (base['depth'] - 1)}└ {base['repo_id']}: {lic} ({base['class']}){state}")
+    say("")
+    say("Obligations:" if m["obligations"] else "Obligations: none")
+    for o in m["obligations"]:
+        data = ", ".join(f"{k}={o[k]}" for k in ("threshold", "regions", "applies_to", "link") if k in o)
+        say(f"  [ ] {o['kind']} ({o['license']}): {o['summary']}" + (f" [{data}]" if data else ""))
+    say("")
+    say("Findings:" if m["findings"] else "Findings: none")
+    for f in m["findings"]:
+        say(f"  {f['severity']}: {f['code']}: {f['message']}")
+    if m["verdict"]:
+        say("")
+        say(f"Verdict: {m['verdict']}")
+        for r in m["reasons"]:
+            say(f"  {r['decision']} [{r['rule']}] {r['message']}")
+    return "\n".join(out) + "\n"
