@@ -1,27 +1,32 @@
-"""Run a scan: fetch every model and its bases, then classify (pure) in order.
+"""Run a scan: fetch every model, its bases and the files that decide them, then classify (pure), in order.
 
-Fetching goes in waves: the manifest's models first, then every base they
-name, then the bases of those, up to the lineage depth. Each repo is fetched
-once per run whatever number of models share it, and a wave runs ``jobs``
-fetches at a time; no worker ever waits on another, so there is no deadlock
-however the lineage is shaped.
+Fetching streams: a model's bases and files are asked for as soon as the answer naming them arrives,
+not after a wave of other fetches, so a deep lineage costs its depth in round trips and one slow answer
+holds up nothing else. Every decision about what to fetch is made on the calling thread (no shared state,
+no locks); worker threads only run the source's requests, at most ``limiter.limit()`` at a time. Each
+repo (and each file of a commit) is fetched once per run, whatever number of models share it.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import time
+from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, replace
+from typing import Protocol
 
 from licscan import __version__
 from licscan.classify import classify_card
 from licscan.licensedb import LicenseDB
-from licscan.lineage import MAX_DEPTH, base_model_ids, chain_obligations, effective_license, resolve_lineage
+from licscan.lineage import MAX_DEPTH, BaseClaim, Plan, chain_obligations, effective_license, plan, resolve_lineage
+from licscan.lineage.claims import UpstreamLike
 from licscan.sources.base import MetadataSource, SourceError
-from licscan.textscan import classify_with_texts, needs_text, text_files
+from licscan.textscan import README, classify_with_texts, needs_text, text_files, weights_scope
 from licscan.types import (
     Classification,
+    Evidence,
     FetchErrorCode,
     FetchFailure,
     Finding,
@@ -34,82 +39,201 @@ from licscan.types import (
 )
 
 Progress = Callable[[int, int, str], None]
+Outcome = ModelRecord | FetchFailure
+Key = tuple[str, str | None]  # (repo id in lower case, requested revision)
 
 
-def _fetch(source: MetadataSource, repo_id: str, revision: str | None) -> ModelRecord | FetchFailure:
-    try:
-        return source.fetch(repo_id, revision)
-    except SourceError as exc:
-        return exc.failure
+class Limiter(Protocol):
+    """How many requests may be in flight; told how each one went (``licscan.concurrency``)."""
+
+    def limit(self) -> int: ...
+
+    def record(self, seconds: float, ok: bool) -> None: ...
 
 
-class Fetcher:
-    """Fetches (repo, revision) pairs in parallel waves, each pair once."""
+@dataclass
+class FixedLimiter:
+    """``--jobs N``: always N."""
 
-    def __init__(self, source: MetadataSource, jobs: int, progress: Progress | None = None) -> None:
-        self.source = source
-        self.jobs = max(1, jobs)
-        self.progress = progress
-        self.outcomes: dict[tuple[str, str | None], ModelRecord | FetchFailure] = {}
-        self._done = 0
-        self._total = 0
+    jobs: int
 
-    def fetch_all(self, keys: Iterable[tuple[str, str | None]]) -> None:
-        todo = list(dict.fromkeys(k for k in keys if _norm(k) not in self.outcomes))
-        if not todo:
-            return
-        self._total += len(todo)
-        with ThreadPoolExecutor(max_workers=min(self.jobs, len(todo))) as pool:
-            for key, outcome in zip(todo, pool.map(lambda k: _fetch(self.source, *k), todo), strict=False):
-                self.outcomes[_norm(key)] = outcome
-                self._done += 1
-                if self.progress:
-                    self.progress(self._done, self._total, f"{key[0]}@{key[1] or 'main'}")
+    def limit(self) -> int:
+        return max(1, self.jobs)
 
-    def get(self, repo_id: str, revision: str | None = None) -> ModelRecord | FetchFailure | None:
-        return self.outcomes.get(_norm((repo_id, revision)))
-
-    def read_texts(self, wanted: Callable[[ModelRecord], bool]) -> dict[str, dict[str, FetchFailure]]:
-        """Read the licence texts of every fetched record that ``wanted`` picks.
-
-        Texts land in the record's ``files``; files that could not be read
-        are returned per record (``repo@sha``) so classification can say so.
-        """
-        jobs = [
-            (key, record, name)
-            for key, record in self.outcomes.items()
-            if isinstance(record, ModelRecord) and wanted(record)
-            for name in text_files(record)
-        ]
-        unread: dict[str, dict[str, FetchFailure]] = {}
-        texts: dict[tuple[str, str | None], dict[str, str]] = {}
-
-        def read(job: tuple[tuple[str, str | None], ModelRecord, str]) -> str | FetchFailure:
-            try:
-                return self.source.fetch_file(job[1], job[2])
-            except SourceError as exc:
-                return exc.failure
-
-        if jobs:
-            with ThreadPoolExecutor(max_workers=min(self.jobs, len(jobs))) as pool:
-                for (key, record, name), text in zip(jobs, pool.map(read, jobs), strict=True):
-                    if isinstance(text, FetchFailure):
-                        unread.setdefault(_record_key(record), {})[name] = text
-                    else:
-                        texts.setdefault(key, {})[name] = text
-        for key, files in texts.items():
-            current = self.outcomes[key]
-            if isinstance(current, ModelRecord):
-                self.outcomes[key] = replace(current, files={**current.files, **files})
-        return unread
+    def record(self, seconds: float, ok: bool) -> None:
+        return None
 
 
-def _record_key(record: ModelRecord) -> str:
+@dataclass(frozen=True)
+class _ModelTask:
+    key: Key
+    repo_id: str
+    revision: str | None
+
+
+@dataclass(frozen=True)
+class _FileTask:
+    record_key: str
+    record: ModelRecord
+    filename: str
+
+
+_Task = _ModelTask | _FileTask
+
+
+def record_key(record: ModelRecord) -> str:
     return f"{record.repo_id.lower()}@{record.sha}"
 
 
-def _norm(key: tuple[str, str | None]) -> tuple[str, str | None]:
-    return (key[0].lower(), key[1])
+def _norm(repo_id: str, revision: str | None) -> Key:
+    return (repo_id.lower(), revision)
+
+
+class Fetcher:
+    """Fetches what a scan needs, streaming follow-ups as answers arrive; each model and file once."""
+
+    def __init__(
+        self,
+        source: MetadataSource,
+        db: LicenseDB,
+        *,
+        limiter: Limiter,
+        progress: Progress | None = None,
+        verify_text: bool = False,
+        upstreams: UpstreamLike | None = None,
+        max_depth: int = MAX_DEPTH,
+        max_workers: int = 64,
+    ) -> None:
+        self.source = source
+        self.db = db
+        self.limiter = limiter
+        self.progress = progress
+        self.verify_text = verify_text
+        self.upstreams = upstreams
+        self.max_depth = max_depth
+        self.max_workers = max_workers
+        self.outcomes: dict[Key, Outcome] = {}
+        self.depth: dict[Key, int] = {}
+        self.texts: dict[str, dict[str, str]] = {}
+        self.unread: dict[str, dict[str, FetchFailure]] = {}
+        self.attempted: dict[str, set[str]] = {}
+        self._pending_files: dict[str, int] = {}
+        self._record_keys: dict[str, Key] = {}  # record key -> the outcome key it was first fetched as
+        self._cards: dict[str, Classification] = {}
+        self._queue: deque[_Task] = deque()
+        self._scheduled: set[Key] = set()
+        self._done = 0
+        self._total = 0
+
+    # -- what to fetch ---------------------------------------------------------------------------
+
+    def want_model(self, repo_id: str, revision: str | None, depth: int) -> None:
+        key = _norm(repo_id, revision)
+        if key in self._scheduled:
+            if depth < self.depth.get(key, depth):
+                self.depth[key] = depth  # reached by a shorter path: its bases may now be in range
+                outcome = self.outcomes.get(key)
+                if isinstance(outcome, ModelRecord):
+                    self._advance(key, outcome)
+            return
+        self._scheduled.add(key)
+        self.depth[key] = depth
+        self._push(_ModelTask(key, repo_id, revision))
+
+    def from_card(self, record: ModelRecord) -> Classification:
+        """The card's own classification (memoised: it is asked for at every step of a record)."""
+        rkey = record_key(record)
+        if rkey not in self._cards:
+            self._cards[rkey] = classify_card(self.db, record.card_data, record.repo_id)
+        return self._cards[rkey]
+
+    def with_files(self, record: ModelRecord) -> ModelRecord:
+        files = self.texts.get(record_key(record))
+        return replace(record, files={**record.files, **files}) if files else record
+
+    def lineage_plan(self, record: ModelRecord) -> Plan:
+        attempted = frozenset(self.attempted.get(record_key(record), ()))
+        return plan(self.with_files(record), self.from_card(record).license_class, self.upstreams, attempted)
+
+    def _advance(self, key: Key, record: ModelRecord) -> None:
+        """Ask for the files ``record`` still needs, and the bases it names, now."""
+        rkey = record_key(record)
+        self._record_keys.setdefault(rkey, key)
+        current = self.with_files(record)
+        declared = self.from_card(record)
+        wanted = list(text_files(current)) if needs_text(declared, self.verify_text) else []
+        steps = self.lineage_plan(record)
+        wanted += steps.files
+        attempted = self.attempted.setdefault(rkey, set())
+        new = [name for name in dict.fromkeys(wanted) if name not in attempted]
+        for name in new:
+            attempted.add(name)
+            self._pending_files[rkey] = self._pending_files.get(rkey, 0) + 1
+            self._push(_FileTask(rkey, record, name))
+        depth = self.depth.get(key, 0)
+        for claim in steps.claims:
+            if claim.repo_id is not None and depth + 1 <= self.max_depth:
+                self.want_model(claim.repo_id, None, depth + 1)
+
+    # -- running -----------------------------------------------------------------------------------
+
+    def run(self, refs: Iterable[ModelRef]) -> None:
+        for ref in refs:
+            self.want_model(ref.repo_id, ref.revision, 0)
+        in_flight: dict[Future[Outcome | str], tuple[_Task, float]] = {}
+        with ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="licscan-fetch") as pool:
+            while self._queue or in_flight:
+                while self._queue and len(in_flight) < self.limiter.limit():
+                    task = self._queue.popleft()
+                    in_flight[pool.submit(self._execute, task)] = (task, time.monotonic())
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in done:
+                    task, started = in_flight.pop(future)
+                    result = future.result()
+                    self.limiter.record(time.monotonic() - started, not isinstance(result, FetchFailure))
+                    self._land(task, result)
+
+    def _execute(self, task: _Task) -> Outcome | str:
+        try:
+            if isinstance(task, _ModelTask):
+                return self.source.fetch(task.repo_id, task.revision)
+            return self.source.fetch_file(task.record, task.filename)
+        except SourceError as exc:
+            return exc.failure
+
+    def _land(self, task: _Task, result: Outcome | str) -> None:
+        self._done += 1
+        if isinstance(task, _ModelTask):
+            label = f"{task.repo_id}@{task.revision or 'main'}"
+            assert not isinstance(result, str)
+            self.outcomes[task.key] = result
+            if isinstance(result, ModelRecord):
+                self._advance(task.key, result)
+        else:
+            label = f"{task.record.repo_id}/{task.filename}"
+            if isinstance(result, FetchFailure):
+                self.unread.setdefault(task.record_key, {})[task.filename] = result
+            elif isinstance(result, str):
+                self.texts.setdefault(task.record_key, {})[task.filename] = result
+            self._pending_files[task.record_key] -= 1
+            if self._pending_files[task.record_key] == 0:
+                key = self._record_keys[task.record_key]
+                self._advance(key, task.record)
+        if self.progress:
+            self.progress(self._done, self._total, label)
+
+    def _push(self, task: _Task) -> None:
+        self._total += 1
+        self._queue.append(task)
+
+    # -- results -----------------------------------------------------------------------------------
+
+    def get(self, repo_id: str, revision: str | None = None) -> Outcome | None:
+        outcome = self.outcomes.get(_norm(repo_id, revision))
+        return self.with_files(outcome) if isinstance(outcome, ModelRecord) else outcome
+
+    def final_outcomes(self) -> dict[Key, Outcome]:
+        return {k: self.with_files(v) if isinstance(v, ModelRecord) else v for k, v in self.outcomes.items()}
 
 
 def scan(
@@ -118,47 +242,53 @@ def scan(
     db: LicenseDB,
     *,
     jobs: int = 8,
+    limiter: Limiter | None = None,
     max_depth: int = MAX_DEPTH,
     progress: Progress | None = None,
     manifests: tuple[str, ...] = (),
     warnings: tuple[str, ...] = (),
     now: _dt.datetime | None = None,
     verify_text: bool = False,
+    upstreams: UpstreamLike | None = None,
 ) -> ScanResult:
-    fetcher = Fetcher(source, jobs, progress)
-    fetcher.fetch_all((ref.repo_id, ref.revision) for ref in refs)
-    frontier = [o for o in (fetcher.get(r.repo_id, r.revision) for r in refs) if isinstance(o, ModelRecord)]
-    for _ in range(max_depth):
-        wanted = [(base, None) for rec in frontier for base in base_model_ids(rec.card_data)[0]]
-        new = [k for k in dict.fromkeys(wanted) if fetcher.get(*k) is None]
-        if not new:
-            break
-        fetcher.fetch_all(new)
-        frontier = [o for o in (fetcher.get(*k) for k in new) if isinstance(o, ModelRecord)]
-
-    cards: dict[str, Classification] = {}
-
-    def from_card(record: ModelRecord) -> Classification:
-        # Asked twice per record (does it need its texts? then to classify): read the card once.
-        key = _record_key(record)
-        if key not in cards:
-            cards[key] = classify_card(db, record.card_data, record.repo_id)
-        return cards[key]
-
-    unread = fetcher.read_texts(lambda record: needs_text(from_card(record), verify_text))
+    fetcher = Fetcher(
+        source,
+        db,
+        limiter=limiter or FixedLimiter(jobs),
+        progress=progress,
+        verify_text=verify_text,
+        upstreams=upstreams,
+        max_depth=max_depth,
+        max_workers=max(64, jobs),
+    )
+    fetcher.run(refs)
+    outcomes = fetcher.final_outcomes()
     memo: dict[str, Classification] = {}
 
     def classify(record: ModelRecord) -> Classification:
-        key = _record_key(record)
+        key = record_key(record)
         if key not in memo:
-            declared = from_card(record)
+            declared = fetcher.from_card(record)
             if needs_text(declared, verify_text):
-                declared = classify_with_texts(db, record, declared, unread.get(key, {}))
+                declared = classify_with_texts(db, record, declared, fetcher.unread.get(key, {}))
+            elif README in record.files:
+                declared = weights_scope(db, record, declared)  # the card was read for its lineage
             memo[key] = declared
         return memo[key]
 
+    def lookup(repo_id: str) -> Outcome | None:
+        return outcomes.get(_norm(repo_id, None))
+
     results = tuple(
-        build_result(ref, fetcher.get(ref.repo_id, ref.revision), lambda rid: fetcher.get(rid), classify, max_depth)
+        build_result(
+            ref,
+            outcomes.get(_norm(ref.repo_id, ref.revision)),
+            lookup,
+            classify,
+            fetcher.lineage_plan,
+            max_depth,
+            fallback=lambda claim: table_classification(db, claim),
+        )
         for ref in refs
     )
     stamp = (now or _dt.datetime.now(_dt.timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -173,12 +303,30 @@ def scan(
     )
 
 
+def table_classification(db: LicenseDB, claim: BaseClaim) -> Classification | None:
+    """The reviewed upstream table's licence for a repo-name base that cannot be read, if it names one."""
+    lic = db.get(claim.license_hint) if claim.license_hint else None
+    if lic is None:
+        return None
+    return Classification(
+        license=lic,
+        license_class=lic.license_class,
+        expression=lic.id,
+        evidence=(
+            Evidence("upstream-table", f"{claim.repo_id}: {lic.id} ({lic.license_class}) per license_db/models"),
+        ),
+        licenses=(lic,),
+    )
+
+
 def build_result(
     ref: ModelRef,
-    outcome: ModelRecord | FetchFailure | None,
-    lookup: Callable[[str], ModelRecord | FetchFailure | None],
+    outcome: Outcome | None,
+    lookup: Callable[[str], Outcome | None],
     classify: Callable[[ModelRecord], Classification],
+    claims_of: Callable[[ModelRecord], Plan],
     max_depth: int = MAX_DEPTH,
+    fallback: Callable[[BaseClaim], Classification | None] | None = None,
 ) -> ModelResult:
     """Everything concluded about one manifest entry (pure, given the lookups)."""
     if not isinstance(outcome, ModelRecord):
@@ -196,8 +344,8 @@ def build_result(
             findings=(Finding(failure.code.value, Severity.ERROR, failure.message),),
         )
     declared = classify(outcome)
-    lineage = resolve_lineage(outcome, lookup, classify, max_depth)
-    effective = effective_license(ref.repo_id, declared, lineage.bases)
+    lineage = resolve_lineage(outcome, lookup, classify, claims_of, max_depth, fallback)
+    effective = effective_license(ref.repo_id, declared, lineage.bases, lineage.unresolved)
     return ModelResult(
         ref=ref,
         revision=outcome.sha,
@@ -212,3 +360,6 @@ def build_result(
         evidence=declared.evidence + lineage.evidence + effective.evidence,
         findings=declared.findings + lineage.findings + effective.findings,
     )
+
+
+__all__ = ["FixedLimiter", "Limiter", "Progress", "build_result", "record_key", "scan", "table_classification"]

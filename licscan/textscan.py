@@ -13,9 +13,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from licscan.classify import match
+from licscan.detect.scope import scoped_statements
 from licscan.licensedb import LicenseDB
 from licscan.text import clip
-from licscan.types import Classification, Evidence, FetchFailure, Finding, License, ModelRecord, Severity
+from licscan.types import Classification, Evidence, FetchFailure, Finding, License, LicenseClass, ModelRecord, Severity
 
 # Files that may carry licence text, at the top of the repo (never guessed: only those the repo lists).
 _LICENSE_FILE = re.compile(r"^(?:LICEN[CS]E|COPYING|NOTICE|USE_POLICY)(?:[.-][\w.-]*)?$", re.IGNORECASE)
@@ -68,10 +69,21 @@ def classify_with_texts(
         if detection.license is not None:
             evidence.append(detection_evidence(detection, "card:extra_gated_prompt"))
             found.append(detection.license)
-    # Card prose is weaker evidence: read only when nothing better named a licence.
+    # Card prose is weaker evidence: read only when nothing better named a licence. A statement
+    # about the code ("the code is licensed under Apache-2.0") says nothing of the weights.
+    code_lines = {s.line for s in scoped_statements(record.files.get(README, "")) if s.scope == "code"}
     if declared.license is None and not found and README in record.files:
         for hint in card_hints(record.files[README]):
             if hint.key not in ("license", "license_name"):
+                continue
+            if hint.line in code_lines and hint.source != "card:license-section":
+                evidence.append(
+                    Evidence(
+                        hint.source,
+                        f"README line {hint.line}: {clip(hint.value, 80)} is the code's licence, "
+                        "not the weights': not evidence for the model",
+                    )
+                )
                 continue
             hit = detect_text(hint.value, db).license if hint.source == "card:license-section" else None
             if hit is None:
@@ -94,7 +106,70 @@ def classify_with_texts(
                 f"{name} could not be read ({failure.message}); the metadata alone decides",
             )
         )
-    return _combine(declared, found, evidence, findings)
+    combined = _combine(declared, found, evidence, findings)
+    return weights_scope(db, record, combined) if README in record.files else combined
+
+
+def weights_scope(db: LicenseDB, record: ModelRecord, declared: Classification) -> Classification:
+    """Apply what the card body says about the weights' terms, apart from the code's.
+
+    A weights statement naming a known licence is evidence like a licence file (the more restrictive
+    reading wins); when the card licenses code and weights apart and the weights' terms are not a known
+    licence, the model is ``unknown`` with the sentence quoted.
+    """
+    statements = scoped_statements(record.files.get(README, ""))
+    weights = [s for s in statements if s.scope == "weights"]
+    if not weights:
+        return declared
+    separated = any(s.scope == "code" for s in statements)
+    evidence: list[Evidence] = []
+    findings: list[Finding] = []
+    found: list[License] = []
+    for statement in weights:
+        lic = _terms(db, statement.value)
+        quote = f"README line {statement.line}: '{clip(statement.sentence, 160)}'"
+        if lic is not None:
+            evidence.append(Evidence("card:weights-terms", f"{quote} -> {lic.id} ({lic.license_class})"))
+            found.append(lic)
+        elif separated:
+            evidence.append(Evidence("card:weights-terms", f"{quote}: terms that match no known licence"))
+            findings.append(
+                Finding(
+                    "license-unrecognized",
+                    Severity.ERROR,
+                    f"the card licenses the code and the model weights apart, and the weights' terms are not a "
+                    f"licence licscan knows ({quote}); the code's licence does not cover the weights",
+                )
+            )
+    if findings:
+        return Classification(
+            license=None,
+            license_class=LicenseClass.UNKNOWN,
+            expression=declared.expression,
+            evidence=declared.evidence + tuple(evidence),
+            findings=declared.findings + tuple(findings),
+            licenses=declared.licenses,
+        )
+    return _combine(declared, found, evidence, []) if found else declared
+
+
+_TERMS_NOISE = re.compile(r"^(?:the|a|an|our)\s+|[\s.,;:]+$|\s+(?:licen[cs]e|agreement)s?$", re.IGNORECASE)
+_MD_LINK = re.compile(r"\[([^\]]{1,200})\]\(\s*<?([^)\s>]{1,500})")
+
+
+def _terms(db: LicenseDB, value: str) -> License | None:
+    """The licence a statement's words name: an id, a name, a link's label or its URL."""
+    link = _MD_LINK.search(value)
+    candidates = [link.group(1), link.group(2)] if link else [value]
+    for candidate in candidates:
+        text = candidate.strip()
+        for _ in range(3):
+            text = _TERMS_NOISE.sub("", text).strip()
+        for attempt in (candidate.strip(), text):
+            hit = match(db, attempt) if attempt else None
+            if hit is not None and hit.license.id not in ("other", "unknown"):
+                return hit.license
+    return None
 
 
 def _combine(

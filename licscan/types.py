@@ -182,14 +182,18 @@ class Classification:
 
 @dataclass(frozen=True)
 class BaseModel:
-    """One ancestor in a model's lineage."""
+    """One ancestor in a model's lineage, with the evidence that names it."""
 
     repo_id: str
     revision: str | None  # resolved commit, when it could be fetched
     depth: int  # 1 = direct parent
-    parent: str  # the repo that names it as base_model
+    parent: str  # the repo that names it as a base
     relation: str | None
-    classification: Classification | None  # None: could not be fetched
+    classification: Classification | None  # None: could not be read
+    source: str = "card:base_model"  # where the parent names it (licscan.lineage.claims.CONFIDENCE)
+    confidence: float = 1.0
+    detail: str = ""  # the quoted evidence
+    failure: str | None = None  # why it could not be read
 
 
 @dataclass(frozen=True)

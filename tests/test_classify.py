@@ -8,7 +8,7 @@ import pytest
 
 from licscan.classify import classify_card
 from licscan.licensedb import LicenseDB, load_database
-from licscan.lineage import base_model_ids, chain_obligations, effective_license, resolve_lineage
+from licscan.lineage import base_model_ids, chain_obligations, effective_license, plan, resolve_lineage
 from licscan.types import FetchErrorCode, FetchFailure, LicenseClass, ModelRecord
 
 PERMISSIVE = LicenseClass.PERMISSIVE
@@ -152,9 +152,14 @@ def lineage_of(records: dict[str, ModelRecord | FetchFailure], root: str, db: Li
 
     record = records[root]
     assert isinstance(record, ModelRecord)
-    lineage = resolve_lineage(record, lookup, lambda r: classify_card(db, r.card_data))
+    lineage = resolve_lineage(
+        record,
+        lookup,
+        lambda r: classify_card(db, r.card_data),
+        lambda r: plan(r, classify_card(db, r.card_data).license_class),
+    )
     declared = classify_card(db, record.card_data)
-    return lineage, effective_license(root, declared, lineage.bases), declared
+    return lineage, effective_license(root, declared, lineage.bases, lineage.unresolved), declared
 
 
 def test_a_permissive_fine_tune_inherits_its_base_restriction(db: LicenseDB) -> None:

@@ -39,7 +39,8 @@ EXPECTED: dict[str, tuple[str, str | None, set[str]]] = {
     "example-org/hostile-card": ("unknown", None, {"license-invalid"}),
     "example-org/bare-repo": ("unknown", None, {"license-missing"}),
     "cycle-org/a": ("permissive", None, {"lineage-cycle"}),
-    "example-org/orphan-finetune": ("permissive", None, {"lineage-unresolved"}),
+    # Declares apache-2.0 over a base that no longer exists: what binds it cannot be known (fail closed).
+    "example-org/orphan-finetune": ("unknown", None, {"lineage-unresolved"}),
     "example-org/restricted-preview": ("unknown", None, {"gated"}),
     "example-org/private-internal-model": ("unknown", None, {"not-found"}),
     "nobody/no-such-model": ("unknown", None, {"not-found"}),
@@ -93,7 +94,11 @@ def test_each_base_is_fetched_once_per_run(fake_hub: Any, tmp_path: Path) -> Non
     run_scan(path, fake_hub.url)
     for repo in ("meta-llama/Llama-3.1-8B-Instruct", "example-org/llama-3.1-8b-support-bot"):
         assert fake_hub.count("model_info", repo) == 1, repo
-    assert fake_hub.count("file") == 0, "card metadata was enough: no file downloads"
+    # Card metadata named every licence: no licence file is downloaded. Only a permissive root that
+    # names no base has its card and config read, for lineage evidence (issue 9).
+    read = {(r.repo_id, r.filename) for r in fake_hub.requests if r.kind == "file"}
+    assert {name for _, name in read} <= {"README.md", "config.json"}, read
+    assert {repo for repo, _ in read} <= {"Qwen/Qwen2.5-7B"}, read
 
 
 def test_transient_failures_do_not_change_the_result(fake_hub: Any, tmp_path: Path) -> None:

@@ -72,7 +72,10 @@ def test_files_are_read_only_when_needed_or_asked(fake_hub: Any, tmp_path: Path)
     fake_hub.add_repo(repo("t/relabelled", {"license": "apache-2.0"}, {"LICENSE": LLAMA32_TEXT}))
     _, doc = scan_json(tmp_path, ["t/relabelled"])
     assert by_repo(doc)["t/relabelled"]["class"] == "permissive"
-    assert fake_hub.count("file") == 0, "metadata named a known licence: no file is read"
+    # Metadata named a known licence: no licence file is read. A permissive model that names no base
+    # has its card and config read for lineage evidence (issue 9), and nothing else.
+    read = {r.filename for r in fake_hub.requests if r.kind == "file"}
+    assert read == {"README.md", "config.json"}, read
     _, doc = scan_json(tmp_path, ["t/relabelled"], "--verify-text")
     model = by_repo(doc)["t/relabelled"]
     assert "license-mismatch" in codes(model)
@@ -93,8 +96,9 @@ def test_no_blind_requests_for_files_the_repo_does_not_list(fake_hub: Any, tmp_p
     fake_hub.add_repo(repo("t/nothing", {}, {}))
     _, doc = scan_json(tmp_path, ["t/nothing"])
     assert by_repo(doc)["t/nothing"]["class"] == "unknown"
-    # Only the card, which the Hub always lists, is read; no LICENSE is guessed at.
-    assert {r.filename for r in fake_hub.requests if r.kind == "file"} == {"README.md"}
+    # Only files the repo lists are read: the card (always listed) and config.json (for lineage,
+    # `_name_or_path`); no LICENSE is guessed at.
+    assert {r.filename for r in fake_hub.requests if r.kind == "file"} == {"README.md", "config.json"}
 
 
 def test_a_gated_repo_whose_files_cannot_be_read_falls_back_to_metadata(fake_hub: Any, tmp_path: Path) -> None:

@@ -28,6 +28,8 @@ def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int, timeout: floa
     db = load_db()
     if offline():
         fail("HF_HUB_OFFLINE is set: a snapshot needs the Hub")
+    from licscan.classify import classify_card
+    from licscan.lineage import files_for_lineage
     from licscan.scan import scan as run_scan
     from licscan.sources.base import SourceError
     from licscan.sources.hub import HubSource
@@ -50,8 +52,10 @@ def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int, timeout: floa
                     records[(stored.repo_id, stored.sha)] = stored
     files = 0
     for record in records.values():
-        # The files the scan would read, so that text detection works offline too.
-        for name in text_files(record):
+        # Every file a scan could read (licence texts with --verify-text, lineage evidence), so that
+        # scanning the snapshot reaches the same answers offline.
+        declared = classify_card(db, record.card_data, record.repo_id).license_class
+        for name in dict.fromkeys([*text_files(record), *sorted(files_for_lineage(record, declared, None))]):
             try:
                 recorder.fetch_file(record, name)
                 files += 1
