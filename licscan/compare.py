@@ -86,7 +86,7 @@ def compare(result: ScanResult, prior: Prior) -> tuple[dict[str, Any], list[Mode
     checked = compare_with_lock(result, prior.data, prior.path, Path(prior.path).parent)
     doc = to_json(checked.result)
     changes = [
-        ModelChange(status, model["repo_id"], None, model, reasons)
+        ModelChange(status, model["repo_id"], None, model, reasons, locked=True)
         for model, (status, reasons) in zip(doc["models"], checked.statuses, strict=True)
     ]
     for entry in checked.removed:

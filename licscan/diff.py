@@ -39,6 +39,13 @@ class ModelChange:
     old: Model | None  # the model in the old document; None when added
     new: Model | None  # the model in the new document (the same dict); None when removed
     reasons: tuple[str, ...] = ()
+    # Whether the gate judges it: added and changed models against a baseline scan; every listed model
+    # against a lock (a lock records what was reviewed, it is not an exception).
+    locked: bool = False
+
+    @property
+    def judged(self) -> bool:
+        return self.new is not None and (self.locked or self.status in JUDGED)
 
     @property
     def current(self) -> Model:
@@ -145,9 +152,11 @@ def annotate(doc: dict[str, Any], changes: Iterable[ModelChange], baseline: str,
 
 
 def judged(doc: dict[str, Any]) -> list[Model]:
-    """The models the gate judges: all of them, or only added and changed ones in a compared scan."""
+    """The models the gate judges: all of them, except in a scan compared with a baseline scan, where
+    only added and changed ones are (against a lock, every model is judged by the policy)."""
     models: list[Model] = list(doc.get("models") or [])
-    if doc.get("baseline") is None:
+    baseline = doc.get("baseline")
+    if baseline is None or (isinstance(baseline, dict) and baseline.get("kind") == "lock"):
         return models
     return [m for m in models if m.get("change") in JUDGED]
 

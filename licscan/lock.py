@@ -10,8 +10,9 @@ pull request shows legal exactly what changed.
 ``scan --locked`` compares a fresh scan with the lock:
 
 * an entry of the lock with the same manifest, repo and requested revision,
-  whose commit, licences and licence text are the same: *unchanged*, it
-  counts as reviewed and its verdict does not fail the gate;
+  whose commit, licences and licence text are the same: *unchanged*; it is
+  still judged by the policy like any model (a denied model stays denied:
+  a lock records what was reviewed, it is not an exception);
 * the same entry with a different commit, licence picture or licence text:
   *changed*, with the finding ``license-changed`` (error), which fails the
   gate whatever ``--fail-on`` says (someone must review it and re-lock);

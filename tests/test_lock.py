@@ -102,7 +102,10 @@ def test_manifest_paths_are_relative_to_the_lock(work: Path, monkeypatch: pytest
     assert result.exit_code == EXIT_OK, result.output
     assert {m["manifest"] for m in json.loads((work / "models.lock").read_text())["models"]} == {"models.txt"}
     monkeypatch.chdir(work)
-    assert scan_locked().exit_code == EXIT_OK  # no policy at lock time: verdicts null, all still unchanged
+    result = scan_locked("--format", "json")
+    # Paths match, so every entry is unchanged; the gate still fails, since the policy denies org/nc.
+    assert {m["change"] for m in json.loads(result.stdout)["models"]} == {"unchanged"}
+    assert result.exit_code == EXIT_GATE_FAILED
 
 
 def test_lock_refuses_to_record_what_could_not_be_fetched(work: Path) -> None:
@@ -116,14 +119,25 @@ def test_lock_refuses_to_record_what_could_not_be_fetched(work: Path) -> None:
 # -- scan --locked ----------------------------------------------------------------------------------
 
 
-def test_locked_entries_count_as_reviewed(work: Path) -> None:
-    lock()
+def test_a_locked_denied_model_still_fails(work: Path) -> None:
+    # A lock records what was reviewed and trips on change; it is not an exception (issue 9).
+    locked = lock()
+    assert "org/nc is locked with verdict deny: the lock records it, it does not approve it" in locked.stderr
     assert invoke("scan", "models.txt", "--snapshot", "snap", "--policy", "policy.yaml").exit_code == EXIT_GATE_FAILED
     result = scan_locked("--format", "json")
-    assert result.exit_code == EXIT_OK, result.output  # org/nc is denied, but legal reviewed the lock
+    assert result.exit_code == EXIT_GATE_FAILED, result.output
     data = json.loads(result.stdout)
     assert {m["change"] for m in data["models"]} == {"unchanged"}
+    assert {m["repo_id"]: m["verdict"] for m in data["models"]}["org/nc"] == "deny"
     assert data["baseline"] == {"path": "models.lock", "kind": "lock", "removed": []}
+    table = scan_locked()
+    assert "FAIL unchanged org/nc" in table.stdout and "gate (fail on deny): FAILED, 1 model(s) fail it" in table.stdout
+
+
+def test_a_locked_allowed_model_passes(work: Path) -> None:
+    (work / "models.txt").write_text("org/mit\nOrg/Apache\n")
+    lock()
+    assert scan_locked().exit_code == EXIT_OK
 
 
 def test_a_licence_change_upstream_fails_whatever_fail_on_says(work: Path) -> None:
@@ -229,3 +243,30 @@ def test_licence_text_hash_is_recorded_and_compared(work: Path) -> None:
     assert edited.statuses[0][1] == ("licence text changed",)
     # A lock written before texts were read (null) does not turn every entry into a change.
     assert compare_with_lock(read, build_lock(base, work), "models.lock", work).statuses[0][0] == "unchanged"
+
+
+# -- a relicense upstream is seen at once, even with a warm cache ---------------------------------------
+
+
+def test_a_relicense_is_caught_with_a_warm_cache(
+    fake_hub: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "models.txt").write_text("relic/model\n")
+    (tmp_path / "policy.yaml").write_text(POLICY)
+    fake_hub.add_repo({"id": "relic/model", "sha": "a" * 40, "cardData": {"license": "mit"}, "siblings": ["model.bin"]})
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    assert invoke("lock", "models.txt", "--policy", "policy.yaml", *cache).exit_code == EXIT_OK
+    # Upstream moves its default branch to a non-commercial licence.
+    fake_hub.add_repo(
+        {"id": "relic/model", "sha": "b" * 40, "cardData": {"license": "cc-by-nc-4.0"}, "siblings": ["model.bin"]}
+    )
+    plain = invoke("scan", "models.txt", "--policy", "policy.yaml", "--format", "json", *cache)
+    assert json.loads(plain.stdout)["models"][0]["revision"] == "a" * 40  # a plain scan reuses the cached branch
+    fake_hub.reset_log()
+    result = invoke("scan", "models.txt", "--policy", "policy.yaml", "--locked", "--format", "json", *cache)
+    assert result.exit_code == EXIT_GATE_FAILED
+    model = json.loads(result.stdout)["models"][0]
+    assert model["revision"] == "b" * 40 and model["class"] == "non-commercial"
+    assert "license-changed" in {f["code"] for f in model["findings"]}
+    assert fake_hub.count("model_info", "relic/model") == 1

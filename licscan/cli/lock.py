@@ -48,8 +48,10 @@ def lock_command(
     """Write models.lock: per model its commit, licences, class, verdict and reasons.
 
     Stable order and layout, so its diff shows what changed. `licscan scan
-    --locked` then treats unchanged entries as reviewed and fails on a locked
-    model whose commit or licence moved. Nothing is written when a model
+    --locked` then fails on a locked model whose commit or licence moved, and
+    judges every model by the policy as any scan does (a lock records what was
+    reviewed; signed-off deviations are policy exceptions). Branch and tag
+    lookups are never taken from the cache. Nothing is written when a model
     cannot be fetched (exit 3): a lock records only what could be reviewed.
     """
     from licscan.lock import DEFAULT_LOCK_FILE, build_lock, render_lock
@@ -59,7 +61,9 @@ def lock_command(
     refs, warnings = cli.load_refs(manifests)
     db = cli.load_db()
     policy, policy_file = cli.read_policy_option(policy_path, db)
-    source = cli.build_source(snapshot, cache_dir, no_cache, cache_ttl, timeout)
+    # A lock must see a relicense upstream at once: branch and tag lookups are never taken from the
+    # cache (records at a commit still are: they cannot change).
+    source = cli.build_source(snapshot, cache_dir, no_cache, 0.0, timeout)
     result = run_scan(
         refs,
         source,
@@ -78,6 +82,13 @@ def lock_command(
             )
         click.echo(f"licscan: error: {output} not written: {len(failed)} model(s) could not be fetched", err=True)
         sys.exit(EXIT_FETCH_FAILED)
+    for model in result.models:
+        if model.verdict in ("deny", "review"):
+            why = next((r.message for r in model.reasons if r.decision == model.verdict), "")
+            cli.warn(
+                f"{model.ref.path}:{model.ref.line}: {model.ref} is locked with verdict {model.verdict}: the lock "
+                f"records it, it does not approve it; `scan --locked` still judges it by the policy. {why}"
+            )
     text = render_lock(build_lock(result, output.parent))
     try:
         previous = output.read_text(encoding="utf-8")

@@ -54,8 +54,8 @@ from licscan.report import FORMATS
 @click.option(
     "--locked",
     is_flag=True,
-    help="Compare with the lock file: unchanged entries count as reviewed; a locked model whose commit or licence "
-    "changed fails (license-changed).",
+    help="Compare with the lock file: a locked model whose commit or licence changed fails (license-changed); "
+    "every model is still judged by the policy.",
 )
 @click.option(
     "--lock-file",
@@ -101,7 +101,8 @@ def scan(
         prior = load_prior(baseline, lock_file if locked else None)
     except InputError as exc:
         fail(str(exc))
-    source = build_source(snapshot, cache_dir, no_cache, cache_ttl, timeout)
+    # Against a lock, a relicense upstream must be seen at once: no cached branch or tag lookup.
+    source = build_source(snapshot, cache_dir, no_cache, 0.0 if locked else cache_ttl, timeout)
     from licscan.policy import gate_failed
     from licscan.report import get_renderer
     from licscan.scan import scan as run_scan
@@ -119,7 +120,7 @@ def scan(
     result = apply_policy(result, policy, policy_file)
     gate = policy is not None and gate_failed(result, fail_on or "deny")
     renderer = get_renderer(fmt, color=use_color(output))
-    if prior is not None:  # --baseline / --locked: only added and changed models are judged
+    if prior is not None:  # --baseline: only added and changed models are judged; --locked: all, plus changes
         text, code = compared_output(result, prior, fmt, fail_on or "deny", renderer, warn)
         write_output(text, output)
         sys.exit(code)

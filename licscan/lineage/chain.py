@@ -65,6 +65,7 @@ def _label(source: str) -> str:
         "card:yaml-block": "a mergekit YAML block of the card",
         "card:prose": "card prose",
         "card:front-matter-typo": "a misspelled card key",
+        "local-path": "a local base_model path",
         "config.json": "config.json",
         "repo-name": "the repo name",
     }.get(source, source)

@@ -18,12 +18,13 @@ Pure: no I/O.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from licscan.lineage.prose import MODEL_NAME, mergekit_models, prose_bases
-from licscan.manifest.refs import split_reference
+from licscan.manifest.refs import repo_id_problem, split_reference
 from licscan.text import clip
 from licscan.types import LicenseClass, ModelRecord
 from licscan.yamlsafe import safe_load
@@ -39,6 +40,9 @@ MAX_CONFIG_BYTES = 1024 * 1024
 # declaration already binds, and a permissive (or missing) one is what an undeclared base would overturn.
 INFER_FOR = frozenset({LicenseClass.PERMISSIVE, LicenseClass.COPYLEFT, LicenseClass.UNKNOWN})
 
+# Phrasings that name a model in passing as often as a base ("quantizations of <name>").
+WEAK_PHRASINGS = frozenset({"adapter-for", "quantization-of", "based-on"})
+
 # Confidence of each source, highest first.
 CONFIDENCE = {
     "card:base_model": 1.0,
@@ -47,6 +51,7 @@ CONFIDENCE = {
     "mergekit_config.yml": 0.9,
     "card:yaml-block": 0.9,
     "card:front-matter-typo": 0.7,
+    "local-path": 0.6,
     CONFIG: 0.5,
     "repo-name": 0.3,
 }
@@ -107,7 +112,12 @@ def card_claims(card: Mapping[str, Any]) -> tuple[list[BaseClaim], list[str]]:
             continue
         repo_id, _, problem = split_reference(item.strip())
         if problem:
-            problems.append(f"base_model {clip(item, 80)}: {problem}")
+            cached = repo_from_local_path(item)
+            if cached is not None:
+                detail = f"base_model is a local path whose cache layout names {cached}: {clip(item, 120)}"
+                claims.append(BaseClaim(item.strip(), cached, "local-path", CONFIDENCE["local-path"], detail, relation))
+            else:
+                problems.append(f"base_model {clip(item, 80)}: {problem}")
             continue
         claims.append(
             BaseClaim(item.strip(), repo_id, "card:base_model", 1.0, f"base_model: {clip(item, 120)}", relation)
@@ -195,7 +205,6 @@ def _file_claims(record: ModelRecord, relation: str | None) -> list[BaseClaim]:
                     ADAPTER_CONFIG,
                     f"adapter_config.json base_model_name_or_path: {clip(value, 120)}",
                     relation or "adapter",
-                    strict=True,
                 )
             )
     for name in MERGEKIT_CONFIGS:
@@ -209,9 +218,7 @@ def _file_claims(record: ModelRecord, relation: str | None) -> list[BaseClaim]:
         for value in mergekit_models(data):
             for part in value.split("+"):
                 if part.strip():
-                    claims.append(
-                        _named(part, "mergekit_config.yml", f"{name}: model {clip(value, 120)}", "merge", strict=True)
-                    )
+                    claims.append(_named(part, "mergekit_config.yml", f"{name}: model {clip(value, 120)}", "merge"))
     return claims
 
 
@@ -223,10 +230,11 @@ def readme_claims(record: ModelRecord, upstreams: UpstreamLike | None, relation:
     from licscan.detect.card import card_hints  # lazy: the card reader is only needed with a README
 
     claims: list[BaseClaim] = []
+    weak: set[str] = set()  # details of bare-name claims from weak phrasings
     for hint in card_hints(text):
         if hint.key == "base_model":
             detail = f"README line {hint.line}: misspelled key {clip(hint.detail, 30)}: {clip(hint.value, 100)}"
-            claims.append(_named(hint.value, "card:front-matter-typo", detail, relation, strict=True))
+            claims.append(_named(hint.value, "card:front-matter-typo", detail, relation))
     for found in prose_bases(text):
         detail = f"card prose, line {found.line}: '{clip(found.quote, 160)}'"
         if found.repo_id is not None:
@@ -241,7 +249,7 @@ def readme_claims(record: ModelRecord, upstreams: UpstreamLike | None, relation:
                 )
             )
             continue
-        resolved = _by_name(found.value, upstreams)
+        resolved = repo_from_local_path(found.value) or _by_name(found.value, upstreams)
         if resolved is not None:
             claims.append(
                 BaseClaim(
@@ -253,9 +261,16 @@ def readme_claims(record: ModelRecord, upstreams: UpstreamLike | None, relation:
                     relation,
                 )
             )
-        elif found.kind != "adapter-for" or MODEL_NAME.match(found.value):
+        elif found.kind not in WEAK_PHRASINGS or MODEL_NAME.match(found.value):
             # A base is named but licscan cannot tell which repo it is: unresolved, never dropped.
             claims.append(BaseClaim(found.value, None, found.source, found.confidence, detail, relation))
+            if found.kind in WEAK_PHRASINGS:
+                weak.add(detail)
+    # "Quantizations of Meta-Llama-3.1-8B-Instruct" and "Original model: https://huggingface.co/meta-llama/
+    # Llama-3.1-8B-Instruct" name one base: a bare name in a weak phrasing gives way to any claim that
+    # names a repo; in an anchored phrasing ("fine-tuned version of", "Original model:") it stays unresolved.
+    if any(c.repo_id for c in claims):
+        claims = [c for c in claims if c.repo_id is not None or c.detail not in weak]
     return claims
 
 
@@ -287,12 +302,38 @@ def name_claims(repo_id: str, upstreams: UpstreamLike | None) -> list[BaseClaim]
     return [BaseClaim(found.name, found.repo_id, "repo-name", CONFIDENCE["repo-name"], detail, None, found.license_id)]
 
 
-def _named(value: str, source: str, detail: str, relation: str | None, strict: bool) -> BaseClaim:
-    """A claim from a field meant to hold a repo id: anything else is an unresolved base."""
+def _named(value: str, source: str, detail: str, relation: str | None) -> BaseClaim:
+    """A claim from a field meant to hold a repo id: a local path names its cached repo, if any; anything
+    else is an unresolved base."""
     repo_id, revision, problem = split_reference(value.strip())
     local = value.strip().startswith((".", "/", "~")) or "\\" in value
-    ok = not problem and not local and revision is None
-    return BaseClaim(value.strip(), repo_id if ok else None, source, CONFIDENCE.get(source, 0.8), detail, relation)
+    if not problem and not local and revision is None:
+        return BaseClaim(value.strip(), repo_id, source, CONFIDENCE.get(source, 0.8), detail, relation)
+    cached = repo_from_local_path(value)
+    if cached is not None:
+        detail += f" (a local path whose cache layout names {cached})"
+        return BaseClaim(value.strip(), cached, source, CONFIDENCE["local-path"], detail, relation)
+    return BaseClaim(value.strip(), None, source, CONFIDENCE.get(source, 0.8), detail, relation)
+
+
+# Where the Hub client and ModelScope cache a repo: the path still names it.
+_HF_CACHE = re.compile(r"models--([\w.\-]+?)--([\w.\-]+?)(?:/|$)")
+_MODELSCOPE = re.compile(r"modelscope/hub/(?:models/)?([\w.\-]+)/([\w.\-]+)/?$")
+
+
+def repo_from_local_path(value: Any) -> str | None:
+    """The repo a local checkpoint path names by its cache layout (``models--org--name``, ModelScope's
+    ``hub/models/org/name``), or None."""
+    if not isinstance(value, str):
+        return None
+    path = value.strip().replace("\\", "/").rstrip("/")
+    for pattern in (_HF_CACHE, _MODELSCOPE):
+        found = pattern.search(path)
+        if found:
+            candidate = f"{found.group(1)}/{found.group(2)}"
+            if repo_id_problem(candidate) is None:
+                return candidate
+    return None
 
 
 def _by_name(name: str, upstreams: UpstreamLike | None) -> str | None:

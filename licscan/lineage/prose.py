@@ -71,6 +71,21 @@ _PHRASES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "based-on",  # "This is a fine-tuned model based on [bert-base-cased](https://huggingface.co/google-bert/...)"
+        0.8,
+        re.compile(
+            r"\b(?:fine-?tuned|trained|quanti[sz]ed|distilled|derived|built)\s+(?:\w+\s+){0,2}"
+            r"(?:based\s+on|on\s+top\s+of|from)\s+(?P<target>\[[^\]\n]{1,200}\]\(\s*https?://(?:www\.)?(?:huggingface\.co|hf\.co)/"
+            r"[^)\n]{1,300}\))",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "merge-base",  # mergekit: "merged using the [TIES](...) merge method using [org/base](url) as a base"
+        0.9,
+        re.compile(r"\bmerge method using\s+" + _TARGET + r"\s+as a base", re.IGNORECASE),
+    ),
+    (
         "adapter-for",  # "a LoRA adapter for base `Llama-2-7b-hf`", "QLoRA adapter of org/x"
         0.75,
         re.compile(
@@ -150,13 +165,15 @@ def _target(raw: str) -> tuple[str, str | None] | None:
     if link:
         label, url = link.group(1).strip(), link.group(2).strip()
         hub = _BARE_URL.match(url)
-        if hub:  # linked as a Hub repo: a legacy id without an org (gpt2) counts too
+        if hub and _ends_repo(url[hub.end() :]):  # linked as a Hub repo: a legacy id (gpt2) counts too
             return _clean(hub.group(1)), _hub_id(hub.group(1), legacy=True)
+        if hub:  # "https://huggingface.co/C:\\Users\\...": the Trainer linked a local path
+            return _clean(label), None
         if "/datasets/" in url or "/spaces/" in url:
             return None
         return _clean(label), _hub_id(label)
     hub = _BARE_URL.match(raw.lstrip("<"))
-    if hub:
+    if hub and _ends_repo(raw.lstrip("<")[hub.end() :]):
         return _clean(hub.group(1)), _hub_id(hub.group(1), legacy=True)
     if raw.startswith(("http://", "https://", "<")):
         return None  # a link elsewhere (GitHub, a paper): not a Hub model
@@ -170,6 +187,11 @@ def _target(raw: str) -> tuple[str, str | None] | None:
 _NOT_A_MODEL = frozenset({"the", "a", "an", "this", "that", "it", "none", "model", "base", "our", "my", "your"})
 # What a model's name looks like when no org is given: letters and digits, with a separator (Llama-2-7b-hf).
 MODEL_NAME = re.compile(r"^(?=[^\s]*[A-Za-z])(?=[^\s]*\d)[A-Za-z0-9][\w.]*(?:[-_][\w.]+)+$")
+
+
+def _ends_repo(rest: str) -> bool:
+    """What may follow ``org/name`` in a Hub URL that names the repo."""
+    return not rest or rest[0] in "?#>)" or rest.startswith(("/tree/", "/blob/", "/resolve/", "/discussions"))
 
 
 def _clean(value: str) -> str:

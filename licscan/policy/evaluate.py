@@ -44,9 +44,9 @@ REVIEW_FINDINGS = {
     "license-unrecognized": "a licence the model declares is not in licscan's database",
     "license-invalid": "the model's licence metadata cannot be read",
 }
-# Obligations triggered only by handing over the weights (Llama's notice,
-# Apache's NOTICE file, pass-through terms): moot for a hosted service.
-REDISTRIBUTION_KINDS = frozenset({"notice", "pass-through"})
+# Obligations triggered only by handing over the weights or files (Llama's notice, Apache's NOTICE
+# file, pass-through terms, marking modified files): moot for a hosted service.
+REDISTRIBUTION_KINDS = frozenset({"notice", "pass-through", "state-changes"})
 
 _VERB = {Decision.ALLOW: "allows", Decision.REVIEW: "requires legal review of", Decision.DENY: "denies"}
 

@@ -13,6 +13,11 @@ from licscan.diff import ModelChange, counts, fails
 from licscan.text import clip
 
 
+def gate_fails(change: ModelChange, fail_on: str) -> bool:
+    """The change is one the gate judges, and its model fails it."""
+    return change.judged and change.new is not None and fails(change.new, fail_on)
+
+
 def label(model: dict[str, Any]) -> str:
     rev = model.get("requested_revision")
     return str(model.get("repo_id")) + (f"@{rev}" if rev else "")
@@ -46,10 +51,10 @@ def headline(changes: list[ModelChange], baseline: str, fail_on: str, failed: in
 
 
 def render_changes_table(changes: list[ModelChange], baseline: str, fail_on: str) -> str:
-    failed = sum(1 for c in changes if c.new is not None and c.status != "unchanged" and fails(c.new, fail_on))
+    failed = sum(1 for c in changes if gate_fails(c, fail_on))
     lines = [headline(changes, baseline, fail_on, failed)]
     for change in changes:
-        if change.status == "unchanged":
+        if change.status == "unchanged" and not gate_fails(change, fail_on):
             continue
         model = change.current
         mark = "FAIL" if change.new is not None and fails(change.new, fail_on) else "    "
@@ -71,7 +76,7 @@ def md(value: Any, limit: int = 300) -> str:
 
 
 def render_changes_markdown(changes: list[ModelChange], baseline: str, fail_on: str) -> str:
-    shown = [c for c in changes if c.status != "unchanged"]
+    shown = [c for c in changes if c.status != "unchanged" or gate_fails(c, fail_on)]
     failed = sum(1 for c in shown if c.new is not None and fails(c.new, fail_on))
     out = [f"**Changes** {md(headline(changes, baseline, fail_on, failed), 500)}", ""]
     if not shown:
@@ -119,7 +124,7 @@ def render_changes_json(changes: list[ModelChange], baseline: str, scan: str, fa
                 "class": model.get("class"),
                 "license": lic.get("id") if isinstance(lic, dict) else None,
                 "what_changed": list(change.reasons),
-                "fails": change.new is not None and change.status != "unchanged" and fails(change.new, fail_on),
+                "fails": gate_fails(change, fail_on),
             }
         )
     failing = [e for e in entries if e["fails"]]
@@ -134,5 +139,3 @@ def render_changes_json(changes: list[ModelChange], baseline: str, scan: str, fa
         "policy": doc.get("policy"),
     }
     return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
-
-
