@@ -95,6 +95,10 @@ def _base_json(base: BaseModel) -> dict[str, Any]:
         "license": license_json(cls.license) if cls else None,
         "class": cls.license_class.value if cls else LicenseClass.UNKNOWN.value,
         "resolved": cls is not None,
+        "source": base.source,
+        "confidence": round(base.confidence, 2),
+        "evidence": base.detail,
+        "failure": base.failure,
     }
 
 
