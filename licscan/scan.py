@@ -19,6 +19,7 @@ from typing import Protocol
 
 from licscan import __version__
 from licscan.classify import classify_card
+from licscan.concurrency import AUTO_CAP, limiter_for
 from licscan.licensedb import LicenseDB
 from licscan.lineage import MAX_DEPTH, BaseClaim, Plan, chain_obligations, effective_license, plan, resolve_lineage
 from licscan.lineage.claims import UpstreamLike
@@ -44,24 +45,13 @@ Key = tuple[str, str | None]  # (repo id in lower case, requested revision)
 
 
 class Limiter(Protocol):
-    """How many requests may be in flight; told how each one went (``licscan.concurrency``)."""
+    """How many requests may be in flight, told how each went (``licscan.concurrency``)."""
 
     def limit(self) -> int: ...
 
     def record(self, seconds: float, ok: bool) -> None: ...
 
-
-@dataclass
-class FixedLimiter:
-    """``--jobs N``: always N."""
-
-    jobs: int
-
-    def limit(self) -> int:
-        return max(1, self.jobs)
-
-    def record(self, seconds: float, ok: bool) -> None:
-        return None
+    def throttled(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -241,7 +231,7 @@ def scan(
     source: MetadataSource,
     db: LicenseDB,
     *,
-    jobs: int = 8,
+    jobs: int | str = "auto",
     limiter: Limiter | None = None,
     max_depth: int = MAX_DEPTH,
     progress: Progress | None = None,
@@ -254,12 +244,12 @@ def scan(
     fetcher = Fetcher(
         source,
         db,
-        limiter=limiter or FixedLimiter(jobs),
+        limiter=limiter or limiter_for(jobs),
         progress=progress,
         verify_text=verify_text,
         upstreams=upstreams,
         max_depth=max_depth,
-        max_workers=max(64, jobs),
+        max_workers=max(AUTO_CAP, jobs if isinstance(jobs, int) else 0),
     )
     fetcher.run(refs)
     outcomes = fetcher.final_outcomes()
@@ -362,4 +352,4 @@ def build_result(
     )
 
 
-__all__ = ["FixedLimiter", "Limiter", "Progress", "build_result", "record_key", "scan", "table_classification"]
+__all__ = ["Limiter", "Progress", "build_result", "record_key", "scan", "table_classification"]

@@ -39,7 +39,7 @@ def lock_command(
     output: Path | None,
     policy_path: Path | None,
     snapshot: Path | None,
-    jobs: int,
+    jobs: int | str,
     timeout: float,
     cache_dir: Path | None,
     no_cache: bool,

@@ -8,15 +8,42 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 F = TypeVar("F", bound=Callable[..., object])
 
 manifest_arg = click.argument("manifests", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+if TYPE_CHECKING:  # click's ParamType is generic from 8.2 on; older ones cannot be subscripted at run time
+    _ParamType = click.ParamType[int | str]
+else:
+    _ParamType = click.ParamType
+
+
+class JobsType(_ParamType):
+    """``auto`` or a number of requests in flight, 1-256."""
+
+    name = "N|auto"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> int | str:
+        if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
+            number = int(value)
+            if 1 <= number <= 256:
+                return number
+        elif isinstance(value, str) and value.strip().lower() == "auto":
+            return "auto"
+        self.fail(f"{value!r} is not 'auto' or a number from 1 to 256", param, ctx)
+
+
 jobs_opt = click.option(
-    "--jobs", "-j", default=8, show_default=True, type=click.IntRange(1, 64), help="Parallel fetches."
+    "--jobs",
+    "-j",
+    default="auto",
+    show_default=True,
+    type=JobsType(),
+    help="Requests in flight: a number, or auto (start at 8, grow while the Hub answers clean and fast, "
+    "halve on 429/503 or rising latency, at most 64).",
 )
 timeout_opt = click.option(
     "--timeout",

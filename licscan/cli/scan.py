@@ -73,7 +73,7 @@ def scan(
     manifests: tuple[Path, ...],
     fmt: str,
     output: Path | None,
-    jobs: int,
+    jobs: int | str,
     timeout: float,
     snapshot: Path | None,
     cache_dir: Path | None,

@@ -19,7 +19,7 @@ from licscan.errors import EXIT_FETCH_FAILED, EXIT_OK
 )
 @jobs_opt
 @timeout_opt
-def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int, timeout: float) -> None:
+def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int | str, timeout: float) -> None:
     """Write the metadata and licence files of MANIFESTS' models and their bases to a folder.
 
     ``licscan scan --snapshot DIR`` then scans with no network at all.

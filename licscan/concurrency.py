@@ -1,0 +1,93 @@
+"""How many requests a scan keeps in flight: fixed (``--jobs N``) or adaptive (``--jobs auto``).
+
+A scan is latency-bound: its floor is ceil(requests / concurrency) x round-trip time, so concurrency is
+what makes it fast, up to the point where the server pushes back. ``Adaptive`` finds that point the way
+TCP does (additive increase, multiplicative decrease): it starts at a safe level, adds one request in
+flight per window of clean answers, and halves when the server throttles (429/503, reported by the
+source through ``throttled``) or when answers slow down (a latency well above the best seen, which is
+what a queueing server, or the retries behind a 429's Retry-After, look like from here). It never goes
+above its cap nor below one. Pure: time comes in as numbers, so it is tested without a clock.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+AUTO_START = 8
+AUTO_CAP = 64
+LATENCY_FACTOR = 3.0  # an answer this many times slower than the best is congestion
+MIN_SLOW_SECONDS = 0.25  # ...when it is also at least this slow (fast local answers jitter a lot)
+
+
+@dataclass
+class Fixed:
+    """``--jobs N``: always N."""
+
+    jobs: int
+
+    def limit(self) -> int:
+        return max(1, self.jobs)
+
+    def record(self, seconds: float, ok: bool) -> None:
+        return None
+
+    def throttled(self) -> None:
+        return None
+
+
+@dataclass
+class Adaptive:
+    """``--jobs auto``: additive increase while answers come back clean and fast, halve on pushback."""
+
+    start: int = AUTO_START
+    cap: int = AUTO_CAP
+    current: float = field(init=False)
+    best: float | None = field(init=False, default=None)  # fastest answer seen: the round trip
+    _clean: int = field(init=False, default=0)  # clean answers since the last change
+    _cooldown: int = field(init=False, default=0)  # answers to ignore after a cut (already in flight)
+    _lock: threading.Lock = field(init=False, default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        self.cap = max(1, self.cap)
+        self.current = float(min(max(1, self.start), self.cap))
+
+    def limit(self) -> int:
+        return max(1, int(self.current))
+
+    def record(self, seconds: float, ok: bool) -> None:
+        """One answer came back after ``seconds``; ``ok`` is False for a failed request."""
+        with self._lock:
+            if self.best is None or seconds < self.best:
+                self.best = seconds
+            if self._cooldown > 0:
+                self._cooldown -= 1
+                return
+            slow = seconds >= MIN_SLOW_SECONDS and self.best is not None and seconds > LATENCY_FACTOR * self.best
+            if slow:
+                self._cut()
+                return
+            if ok:
+                self._clean += 1
+                if self._clean >= self.limit():  # one more in flight per window of clean answers
+                    self.current = min(float(self.cap), self.current + 1)
+                    self._clean = 0
+
+    def throttled(self) -> None:
+        """The server answered 429 or 503: halve at once."""
+        with self._lock:
+            if self._cooldown == 0:
+                self._cut()
+
+    def _cut(self) -> None:
+        # Requests already in flight answer under the old load: don't cut again for them.
+        self._cooldown = self.limit()
+        self.current = max(1.0, self.current / 2)
+        self._clean = 0
+
+
+def limiter_for(jobs: int | str) -> Fixed | Adaptive:
+    """The limiter ``--jobs`` asks for: a number, or ``auto``."""
+    if jobs == "auto":
+        return Adaptive()
+    return Fixed(int(jobs))
