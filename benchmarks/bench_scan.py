@@ -1,10 +1,18 @@
-"""Scan throughput against the loopback fake Hub, with simulated Hub latency.
+"""Scan throughput: against the loopback fake Hub (fixtures), and a matrix at scale against a low-CPU Hub.
 
-Prints wall time for a scan of every fixture repo with --jobs 1 and 8, the
-same under a storm of 429/503 answers, and a rescan of a pinned manifest
-from the cache. Run from the project root:
+Default: wall time for a scan of every fixture repo with --jobs 1 and 8, the same under a storm of
+429/503 answers, and a rescan of a pinned manifest from the cache.
+
+``--matrix``: synthetic manifests (605 / 5,000 / 20,000 models by default) x --jobs (8 / 16 / 32 / 64 /
+auto), cold (no cache) and warm (a pinned rescan from the cache), against benchmarks/lowcpu_hub.py at 50 ms
+latency. licscan runs as a subprocess (its own CPU seconds and peak RSS are read with wait4); a minimal
+reference client (threads over one httpx2 connection pool, the client library huggingface_hub uses)
+replays exactly the requests licscan made. Printed per row: the floor (ceil(requests / jobs) x latency),
+the reference, licscan, their ratios, CPU seconds per model and peak RSS. ``--src DIR`` measures another
+checkout of licscan (e.g. a worktree of an older commit) with the same harness. Run from the project root:
 
     python benchmarks/bench_scan.py [--latency 0.05]
+    python benchmarks/bench_scan.py --matrix [--sizes 605,5000] [--jobs 8,16,32,64,auto] [--src DIR]
 """
 
 from __future__ import annotations
@@ -48,7 +56,17 @@ def timed(label: str, hub: FakeHub, manifest: Path, jobs: int, cache: Path | Non
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--latency", type=float, default=0.05, help="seconds the fake Hub waits per answer")
+    parser.add_argument("--matrix", action="store_true", help="the scale matrix against the low-CPU Hub")
+    parser.add_argument("--sizes", default="605,5000,20000")
+    parser.add_argument("--jobs", default="8,16,32,64,auto")
+    parser.add_argument("--src", type=Path, default=ROOT, help="licscan checkout to measure (matrix only)")
+    parser.add_argument("--no-warm", action="store_true", help="skip the warm (cached, pinned) rescans")
     args = parser.parse_args()
+    if args.matrix:
+        from bench_matrix import matrix  # noqa: PLC0415 - only the matrix needs it
+
+        matrix([int(x) for x in args.sizes.split(",")], args.jobs.split(","), args.latency, args.src, not args.no_warm)
+        return
     with FakeHub(ROOT / "tests" / "fixtures" / "hub") as hub, tempfile.TemporaryDirectory() as tmp:
         repos = sorted(hub.repo_ids)
         manifest = Path(tmp) / "models.txt"

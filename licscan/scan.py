@@ -110,6 +110,7 @@ class Fetcher:
         self._pending_files: dict[str, int] = {}
         self._record_keys: dict[str, Key] = {}  # record key -> the outcome key it was first fetched as
         self._cards: dict[str, Classification] = {}
+        self._final_plans: dict[str, Plan] = {}
         self._queue: deque[_Task] = deque()
         self._scheduled: set[Key] = set()
         self._done = 0
@@ -222,6 +223,14 @@ class Fetcher:
         outcome = self.outcomes.get(_norm(repo_id, revision))
         return self.with_files(outcome) if isinstance(outcome, ModelRecord) else outcome
 
+    def final_plan(self, record: ModelRecord) -> Plan:
+        """The lineage plan once fetching is over (memoised: a base shared by many models is asked often)."""
+        rkey = record_key(record)
+        found = self._final_plans.get(rkey)
+        if found is None:
+            found = self._final_plans[rkey] = self.lineage_plan(record)
+        return found
+
     def final_outcomes(self) -> dict[Key, Outcome]:
         return {k: self.with_files(v) if isinstance(v, ModelRecord) else v for k, v in self.outcomes.items()}
 
@@ -275,7 +284,7 @@ def scan(
             outcomes.get(_norm(ref.repo_id, ref.revision)),
             lookup,
             classify,
-            fetcher.lineage_plan,
+            fetcher.final_plan,
             max_depth,
             fallback=lambda claim: table_classification(db, claim),
         )

@@ -1,0 +1,92 @@
+"""The scale matrix of ``bench_scan.py --matrix`` (see that file's docstring)."""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from lowcpu_hub import running, synthetic_repos  # noqa: E402
+
+
+def run_licscan(url: str, manifest: Path, jobs: str, src: Path, cache: Path | None) -> tuple[float, float, float, int]:
+    """(wall s, CPU s, peak RSS MiB, exit code) of one ``licscan scan`` in a subprocess."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGING"))}
+    # A fresh client home each run: huggingface_hub's own file cache would otherwise answer later runs.
+    home = tempfile.mkdtemp(prefix="hf-home-", dir=manifest.parent)
+    env.update({"HF_ENDPOINT": url, "PYTHONPATH": str(src), "HF_HOME": home})
+    cmd = [sys.executable, "-m", "licscan", "scan", str(manifest), "--jobs", jobs, "--format", "json",
+           "-o", os.devnull, "--timeout", "600"]
+    cmd += ["--cache-dir", str(cache)] if cache is not None else ["--no-cache"]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - start
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode
+
+
+def reference(url: str, requests: list[tuple[str, str]], jobs: int) -> float:
+    """Wall time of a minimal client making exactly ``requests``, ``jobs`` at a time, over one pool."""
+    import httpx2
+
+    client = httpx2.Client(limits=httpx2.Limits(max_connections=jobs, max_keepalive_connections=jobs), timeout=600)
+
+    def one(request: tuple[str, str]) -> int:
+        return client.request(request[0], url + request[1]).status_code
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        list(pool.map(one, requests))
+    elapsed = time.perf_counter() - start
+    client.close()
+    return elapsed
+
+
+def supports_auto(src: Path) -> bool:
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    out = subprocess.run([sys.executable, "-m", "licscan", "scan", "--help"], env=env, capture_output=True, text=True)
+    return "auto" in out.stdout
+
+
+def matrix(sizes: list[int], jobs_list: list[str], latency: float, src: Path, warm: bool) -> None:
+    auto = supports_auto(src)
+    print(f"licscan at {src}; low-CPU Hub, {latency * 1000:.0f} ms latency per answer")
+    header = (f"{'models':>6} {'jobs':>5} {'run':<5} {'reqs':>6} {'floor s':>8} {'ref s':>7} {'licscan s':>9} "
+              f"{'x floor':>7} {'x ref':>6} {'cpu ms/model':>12} {'rss MiB':>8} {'exit':>4}")
+    print(header)
+    for size in sizes:
+        repos, names = synthetic_repos(size)
+        with tempfile.TemporaryDirectory(prefix="licscan-bench-") as tmp, running(repos, latency) as hub:
+            manifest = Path(tmp) / "models.txt"
+            manifest.write_text("\n".join(names) + "\n")
+            shas = {r.repo_id: r.sha for r in repos}
+            pinned = Path(tmp) / "pinned.txt"
+            pinned.write_text("\n".join(f"{n}@{shas[n]}" for n in names) + "\n")
+            for jobs in jobs_list:
+                if jobs == "auto" and not auto:
+                    continue
+                hub.log.clear()
+                wall, cpu, rss, code = run_licscan(hub.url, manifest, jobs, src, None)
+                made = list(hub.log)
+                concurrency = 64 if jobs == "auto" else int(jobs)  # auto's cap: the best it may reach
+                floor = math.ceil(len(made) / concurrency) * latency
+                ref = reference(hub.url, made, concurrency)
+                print(f"{size:>6} {jobs:>5} {'cold':<5} {len(made):>6} {floor:>8.1f} {ref:>7.1f} {wall:>9.1f} "
+                      f"{wall / floor:>7.2f} {wall / ref:>6.2f} {cpu * 1000 / size:>12.2f} {rss:>8.0f} {code:>4}",
+                      flush=True)
+                if not warm:
+                    continue
+                cache = Path(tmp) / f"cache-{jobs}"
+                run_licscan(hub.url, pinned, jobs, src, cache)  # fills the cache
+                hub.log.clear()
+                wall, cpu, rss, code = run_licscan(hub.url, pinned, jobs, src, cache)
+                print(f"{size:>6} {jobs:>5} {'warm':<5} {len(hub.log):>6} {'-':>8} {'-':>7} {wall:>9.1f} "
+                      f"{'-':>7} {'-':>6} {cpu * 1000 / size:>12.2f} {rss:>8.0f} {code:>4}", flush=True)
