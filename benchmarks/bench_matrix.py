@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from lowcpu_hub import running, synthetic_repos  # noqa: E402
+from lowcpu_hub import running, synthetic_repos
 
 
 def run_licscan(url: str, manifest: Path, jobs: str, src: Path, cache: Path | None) -> tuple[float, float, float, int]:
@@ -22,8 +22,21 @@ def run_licscan(url: str, manifest: Path, jobs: str, src: Path, cache: Path | No
     # A fresh client home each run: huggingface_hub's own file cache would otherwise answer later runs.
     home = tempfile.mkdtemp(prefix="hf-home-", dir=manifest.parent)
     env.update({"HF_ENDPOINT": url, "PYTHONPATH": str(src), "HF_HOME": home})
-    cmd = [sys.executable, "-m", "licscan", "scan", str(manifest), "--jobs", jobs, "--format", "json",
-           "-o", os.devnull, "--timeout", "600"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "licscan",
+        "scan",
+        str(manifest),
+        "--jobs",
+        jobs,
+        "--format",
+        "json",
+        "-o",
+        os.devnull,
+        "--timeout",
+        "600",
+    ]
     cmd += ["--cache-dir", str(cache)] if cache is not None else ["--no-cache"]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -59,8 +72,10 @@ def supports_auto(src: Path) -> bool:
 def matrix(sizes: list[int], jobs_list: list[str], latency: float, src: Path, warm: bool) -> None:
     auto = supports_auto(src)
     print(f"licscan at {src}; low-CPU Hub, {latency * 1000:.0f} ms latency per answer")
-    header = (f"{'models':>6} {'jobs':>5} {'run':<5} {'reqs':>6} {'floor s':>8} {'ref s':>7} {'licscan s':>9} "
-              f"{'x floor':>7} {'x ref':>6} {'cpu ms/model':>12} {'rss MiB':>8} {'exit':>4}")
+    header = (
+        f"{'models':>6} {'jobs':>5} {'run':<5} {'reqs':>6} {'floor s':>8} {'ref s':>7} {'licscan s':>9} "
+        f"{'x floor':>7} {'x ref':>6} {'cpu ms/model':>12} {'rss MiB':>8} {'exit':>4}"
+    )
     print(header)
     for size in sizes:
         repos, names = synthetic_repos(size)
@@ -79,14 +94,19 @@ def matrix(sizes: list[int], jobs_list: list[str], latency: float, src: Path, wa
                 concurrency = 64 if jobs == "auto" else int(jobs)  # auto's cap: the best it may reach
                 floor = math.ceil(len(made) / concurrency) * latency
                 ref = reference(hub.url, made, concurrency)
-                print(f"{size:>6} {jobs:>5} {'cold':<5} {len(made):>6} {floor:>8.1f} {ref:>7.1f} {wall:>9.1f} "
-                      f"{wall / floor:>7.2f} {wall / ref:>6.2f} {cpu * 1000 / size:>12.2f} {rss:>8.0f} {code:>4}",
-                      flush=True)
+                print(
+                    f"{size:>6} {jobs:>5} {'cold':<5} {len(made):>6} {floor:>8.1f} {ref:>7.1f} {wall:>9.1f} "
+                    f"{wall / floor:>7.2f} {wall / ref:>6.2f} {cpu * 1000 / size:>12.2f} {rss:>8.0f} {code:>4}",
+                    flush=True,
+                )
                 if not warm:
                     continue
                 cache = Path(tmp) / f"cache-{jobs}"
                 run_licscan(hub.url, pinned, jobs, src, cache)  # fills the cache
                 hub.log.clear()
                 wall, cpu, rss, code = run_licscan(hub.url, pinned, jobs, src, cache)
-                print(f"{size:>6} {jobs:>5} {'warm':<5} {len(hub.log):>6} {'-':>8} {'-':>7} {wall:>9.1f} "
-                      f"{'-':>7} {'-':>6} {cpu * 1000 / size:>12.2f} {rss:>8.0f} {code:>4}", flush=True)
+                print(
+                    f"{size:>6} {jobs:>5} {'warm':<5} {len(hub.log):>6} {'-':>8} {'-':>7} {wall:>9.1f} "
+                    f"{'-':>7} {'-':>6} {cpu * 1000 / size:>12.2f} {rss:>8.0f} {code:>4}",
+                    flush=True,
+                )

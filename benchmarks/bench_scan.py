@@ -63,7 +63,7 @@ def main() -> None:
     parser.add_argument("--no-warm", action="store_true", help="skip the warm (cached, pinned) rescans")
     args = parser.parse_args()
     if args.matrix:
-        from bench_matrix import matrix  # noqa: PLC0415 - only the matrix needs it
+        from bench_matrix import matrix
 
         matrix([int(x) for x in args.sizes.split(",")], args.jobs.split(","), args.latency, args.src, not args.no_warm)
         return

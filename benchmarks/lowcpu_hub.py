@@ -66,8 +66,11 @@ class LowCpuHub:
         self._answers: dict[str, tuple[bytes, dict[str, str]]] = {}
         for repo in repos:
             info = _info(repo)
-            for path in (f"/api/models/{repo.repo_id}", f"/api/models/{repo.repo_id}/revision/{repo.sha}",
-                         f"/api/models/{repo.repo_id}/revision/main"):
+            for path in (
+                f"/api/models/{repo.repo_id}",
+                f"/api/models/{repo.repo_id}/revision/{repo.sha}",
+                f"/api/models/{repo.repo_id}/revision/main",
+            ):
                 self._answers[path] = (info, {"Content-Type": "application/json"})
             files = dict(repo.files)
             files.setdefault("README.md", b"---\n" + json.dumps(repo.card).encode() + b"\n---\n")
@@ -95,8 +98,11 @@ class LowCpuHub:
                 await asyncio.sleep(self.latency)
                 found = self._answers.get(path)
                 if found is None:
-                    body, status, headers = b'{"error":"Repository not found"}', "404 Not Found", {
-                        "X-Error-Code": "RepoNotFound", "Content-Type": "application/json"}
+                    body, status, headers = (
+                        b'{"error":"Repository not found"}',
+                        "404 Not Found",
+                        {"X-Error-Code": "RepoNotFound", "Content-Type": "application/json"},
+                    )
                 else:
                     body, headers = found
                     status = "200 OK"
@@ -162,7 +168,10 @@ def synthetic_repos(n: int, seed: int = 0) -> tuple[list[Repo], list[str]]:
         kind = i % 20
         rid = f"bench-{i % 97}/model-{i}"
         if kind < 12:
-            card: dict[str, Any] = {"license": rng.choice(["apache-2.0", "mit"]), "base_model": rng.choice(bases).repo_id}
+            card: dict[str, Any] = {
+                "license": rng.choice(["apache-2.0", "mit"]),
+                "base_model": rng.choice(bases).repo_id,
+            }
             models.append(Repo(rid, sha, card, siblings=("config.json", "model.safetensors")))
         elif kind < 16:
             models.append(Repo(rid, sha, {"license": rng.choice(["llama3.2", "gemma", "cc-by-nc-4.0"])}))

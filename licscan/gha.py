@@ -293,6 +293,7 @@ class Setup:
     policy: Any
     policy_name: str
     source: Any
+    upstreams: Any = None
 
 
 def load_setup(inputs: Inputs, cwd: Path, top: Path) -> Setup:
@@ -316,7 +317,13 @@ def load_setup(inputs: Inputs, cwd: Path, top: Path) -> Setup:
         emit(workflow_command(kind, problem.message, file=where, line=problem.line, title="licscan policy"))
     if policy is None:
         raise ActionError(f"the policy {policy_path} has errors (see above)", file=where)
-    return Setup(db, policy, str(policy_path), build_source(inputs, cwd))
+    from licscan.upstream import UpstreamError, load_upstreams
+
+    try:
+        upstreams = load_upstreams()
+    except UpstreamError as exc:
+        raise ActionError(str(exc)) from None
+    return Setup(db, policy, str(policy_path), build_source(inputs, cwd), upstreams)
 
 
 def build_source(inputs: Inputs, cwd: Path) -> Any:
@@ -343,7 +350,9 @@ def scan_refs(
     from licscan.policy import evaluate
     from licscan.scan import scan
 
-    result = scan(refs, setup.source, setup.db, manifests=tuple(manifests), warnings=tuple(warnings))
+    result = scan(
+        refs, setup.source, setup.db, manifests=tuple(manifests), warnings=tuple(warnings), upstreams=setup.upstreams
+    )
     outcome = evaluate(result, setup.policy, today=datetime.date.today(), policy_name=setup.policy_name)
     return outcome.result, outcome.warnings
 

@@ -48,9 +48,7 @@ def endpoint() -> str:
     return (os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
 
 
-def make_source(
-    snapshot: Path | None, cache_dir: Path | None, no_cache: bool, cache_ttl: float, timeout: float
-) -> Any:
+def make_source(snapshot: Path | None, cache_dir: Path | None, no_cache: bool, cache_ttl: float, timeout: float) -> Any:
     """The metadata source: a snapshot, or the Hub behind the cache. InputError when none can be built."""
     from licscan.sources.store import Store, StoreError
 
@@ -120,6 +118,16 @@ def load_db() -> Any:
     try:
         return load_database()
     except DatabaseError as exc:
+        fail(str(exc))
+
+
+def load_upstream_table() -> Any:
+    """The reviewed table of known upstream models (license_db/models/), for lineage by name; exit 2 if broken."""
+    from licscan.upstream import UpstreamError, load_upstreams
+
+    try:
+        return load_upstreams()
+    except UpstreamError as exc:
         fail(str(exc))
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from licscan.cli.common import apply_policy, build_source, fail, load_db, read_policy_option
+from licscan.cli.common import apply_policy, build_source, fail, load_db, load_upstream_table, read_policy_option
 from licscan.cli.options import cache_options, snapshot_opt
 from licscan.errors import EXIT_FETCH_FAILED, EXIT_OK
 
@@ -39,7 +39,7 @@ def explain(
     policy, policy_file = read_policy_option(policy_path, db)
     source = build_source(snapshot, cache_dir, no_cache, cache_ttl, 120.0)
     ref = ModelRef(repo_id=repo_id, revision=revision, path="<command line>", line=0)
-    result = scan([ref], source, db, jobs=4, verify_text=verify_text)
+    result = scan([ref], source, db, jobs=4, verify_text=verify_text, upstreams=load_upstream_table())
     result = apply_policy(result, policy, policy_file)
     from licscan.report.explain import render_explanation
     from licscan.report.json_report import model_json

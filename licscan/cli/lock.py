@@ -72,6 +72,7 @@ def lock_command(
         progress=cli.progress_printer(),
         manifests=tuple(str(m) for m in manifests),
         warnings=tuple(warnings),
+        upstreams=cli.load_upstream_table(),
     )
     result = cli.apply_policy(result, policy, policy_file)
     failed = [m for m in result.models if m.failure is not None]

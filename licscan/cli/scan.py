@@ -15,6 +15,7 @@ from licscan.cli.common import (
     fail,
     load_db,
     load_refs,
+    load_upstream_table,
     progress_printer,
     read_policy_option,
     use_color,
@@ -116,6 +117,7 @@ def scan(
         manifests=tuple(str(m) for m in manifests),
         warnings=tuple(warnings),
         verify_text=verify_text,
+        upstreams=load_upstream_table(),
     )
     result = apply_policy(result, policy, policy_file)
     gate = policy is not None and gate_failed(result, fail_on or "deny")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from licscan.cli.common import endpoint, fail, load_db, load_refs, offline, progress_printer, warn
+from licscan.cli.common import endpoint, fail, load_db, load_refs, load_upstream_table, offline, progress_printer, warn
 from licscan.cli.options import jobs_opt, manifest_arg, timeout_opt
 from licscan.errors import EXIT_FETCH_FAILED, EXIT_OK
 
@@ -40,7 +40,8 @@ def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int | str, timeout
 
     hub = HubSource(endpoint=endpoint(), policy=RetryPolicy(budget=timeout))
     recorder = RecordingSource(hub, Store(output, "snapshot"))
-    result = run_scan(refs, recorder, db, jobs=jobs, progress=progress_printer())
+    upstreams = load_upstream_table()
+    result = run_scan(refs, recorder, db, jobs=jobs, progress=progress_printer(), upstreams=upstreams)
     records = {}
     for model in result.models:
         if model.record is not None:
@@ -55,7 +56,7 @@ def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int | str, timeout
         # Every file a scan could read (licence texts with --verify-text, lineage evidence), so that
         # scanning the snapshot reaches the same answers offline.
         declared = classify_card(db, record.card_data, record.repo_id).license_class
-        for name in dict.fromkeys([*text_files(record), *sorted(files_for_lineage(record, declared, None))]):
+        for name in dict.fromkeys([*text_files(record), *sorted(files_for_lineage(record, declared, upstreams))]):
             try:
                 recorder.fetch_file(record, name)
                 files += 1
