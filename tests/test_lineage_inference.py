@@ -282,3 +282,21 @@ def test_too_many_bases_leave_the_lineage_unresolved(db: LicenseDB) -> None:
     record = ModelRecord("x/y", "0" * 40, card_data={"license": "mit", "base_model": [f"o/m{i}" for i in range(40)]})
     steps = plan(record, classify_card(db, record.card_data).license_class)
     assert len(steps.claims) == 32 and steps.problems and "40 base models" in steps.problems[0]
+
+
+def test_the_shipped_upstream_table_names_the_base(fake_hub: Any) -> None:
+    from licscan.upstream import load_upstreams
+
+    repo = "someone/Llama-3.2-1B-Instruct-finetune"
+    model = run(fake_hub, [repo, "someone/tinyllama-chat-v1"], upstreams=load_upstreams())
+    assert [b[0] for b in bases(model[repo])][:1] == ["meta-llama/Llama-3.2-1B-Instruct"]
+    assert model[repo].license is not None and model[repo].license.id == "llama3.2"
+    assert model["someone/tinyllama-chat-v1"].base_models == ()
+
+
+def test_an_official_upstream_is_not_searched_for_a_base(fake_hub: Any) -> None:
+    from licscan.upstream import load_upstreams
+
+    run(fake_hub, ["Qwen/Qwen2.5-7B"], upstreams=load_upstreams())
+    # A root the table knows declares its own licence: no card or config is read for lineage.
+    assert fake_hub.count("file") == 0
