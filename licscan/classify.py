@@ -12,12 +12,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from licscan import limits
 from licscan.licensedb import LicenseDB
 from licscan.text import clip
 from licscan.types import Classification, Evidence, Finding, License, LicenseClass, Severity
 
 _EXPRESSION = re.compile(r"\s(?:and|or|with)\s|[()]", re.IGNORECASE)
 _URL = re.compile(r"^https?://", re.IGNORECASE)
+_OPERATOR = re.compile(r"\s(?:and|or|with)\s", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,8 @@ def classify_card(db: LicenseDB, card: Mapping[str, Any], repo_id: str = "") -> 
         return _result(named, clip(name or link), b, (named,))
 
     if isinstance(raw, list):
+        if len(raw) > limits.EXPRESSION_OPERANDS:
+            return _invalid(f"a list of {len(raw)} licences (the limit is {limits.EXPRESSION_OPERANDS})", raw, b)
         return _classify_list(db, raw, name, link, b)
     if not isinstance(raw, str):
         b.see("card:license", f"not a licence identifier: {clip(raw)}")
@@ -215,9 +219,41 @@ def _classify_list(db: LicenseDB, items: list[Any], name: Any, link: Any, b: _Bu
     return _combine(licenses, unknown, "AND", clip(items), b)
 
 
+def expression_problem(value: str) -> str | None:
+    """Why ``value`` is beyond the bounds of a licence expression, or None (a linear scan, before any parse).
+
+    The parser is recursive and its cost grows fast with the operand count: a hostile card's
+    2,000-deep or 20,000-operand expression is refused here, in time linear in its length.
+    """
+    if len(value) > limits.EXPRESSION_CHARS:
+        return f"{len(value)} characters long (the limit is {limits.EXPRESSION_CHARS})"
+    depth = deepest = 0
+    for char in value:
+        if char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == ")":
+            depth -= 1
+    if deepest > limits.EXPRESSION_DEPTH:
+        return f"nested {deepest} levels deep (the limit is {limits.EXPRESSION_DEPTH})"
+    operands = len(_OPERATOR.findall(value)) + 1
+    if operands > limits.EXPRESSION_OPERANDS:
+        return f"{operands} operands (the limit is {limits.EXPRESSION_OPERANDS})"
+    return None
+
+
+def _invalid(problem: str, value: Any, b: _Builder) -> Classification:
+    b.see("card:license", f"not read: {problem}")
+    b.flag("license-invalid", Severity.ERROR, f"licence expression {clip(value, 80)} is {problem}")
+    return _result(None, clip(value), b, (), force_unknown=True)
+
+
 def _classify_expression(db: LicenseDB, value: str, b: _Builder) -> Classification:
     from license_expression import ExpressionError, Licensing  # lazy: not needed for plain ids
 
+    problem = expression_problem(value)
+    if problem:
+        return _invalid(problem, value, b)
     try:
         parsed = Licensing().parse(value, simple=False)
     except (ExpressionError, Exception) as exc:

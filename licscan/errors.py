@@ -6,6 +6,8 @@ EXIT_OK = 0
 EXIT_GATE_FAILED = 1  # a policy gate failed (outranks EXIT_FETCH_FAILED)
 EXIT_INPUT_ERROR = 2  # usage or input error: nothing was scanned
 EXIT_FETCH_FAILED = 3  # scan complete, but some models could not be fetched
+EXIT_INTERNAL_ERROR = 70  # a licscan bug (EX_SOFTWARE of sysexits.h): never read as a failed gate
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 
 
 class InputError(Exception):

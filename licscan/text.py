@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -54,3 +55,34 @@ def _json(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, default=str)
     except (TypeError, ValueError, RecursionError):
         return type(value).__name__
+
+
+# ESC-introduced sequences (CSI with its parameters, OSC up to BEL or ST, two-character escapes) and C1 CSI.
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]?|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -~]?)"  # CSI, OSC, two-character escapes
+    r"|\x9b[0-?]*[ -/]*[@-~]?"  # the one-byte (C1) CSI
+)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def terminal(text: str) -> str:
+    """``text`` made safe to print: escape sequences removed whole, other control characters shown as U+FFFD.
+
+    Lines and tabs are kept. Used for everything licscan prints that may hold a stranger's text
+    (error messages, warnings, ``explain``), so a card or an error body can neither drive the
+    terminal (colours, titles, cursor moves, hyperlinks) nor reorder what is shown (bidi overrides).
+    """
+    if text.isascii() and text.isprintable():
+        return text  # the common case, at no cost
+    return _CONTROL.sub("\ufffd", _ESCAPE_SEQUENCE.sub("", text))
+
+
+# GitHub turns `@name` (not `org/x@rev`: a mention follows no word character) into a notification, and
+# `#12`, `GH-12`, `owner/repo#12` into cross-references (which post a backlink on that issue). A word
+# joiner after the sign keeps the text as it reads and breaks the link.
+_MARKDOWN_REFERENCE = re.compile(r"((?<![\w`])@(?=\w)|#(?=\d)|\bGH-(?=\d))", re.IGNORECASE)
+
+
+def md_inert(text: str) -> str:
+    """Already-escaped Markdown text with mentions and issue references neutralised."""
+    return _MARKDOWN_REFERENCE.sub("\\1\u2060", text)

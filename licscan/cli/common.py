@@ -11,25 +11,92 @@ from __future__ import annotations
 import datetime
 import os
 import sys
+import threading
+import traceback
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import quote
 
 import click
 
-from licscan.errors import EXIT_INPUT_ERROR, InputError
+from licscan.errors import EXIT_INPUT_ERROR, EXIT_INTERNAL_ERROR, InputError
+from licscan.text import terminal
 
 _TRUE = ("1", "true", "yes", "on")
 DEFAULT_POLICY_FILENAME = "licscan.policy.yaml"  # looked for in the working directory
 
 
+def say(message: str) -> None:
+    """One message on stderr, safe for a terminal and a CI log: no token, no escape sequences."""
+    from licscan.sources.secrets import Scrubber, environment_secrets
+
+    click.echo(terminal(Scrubber(environment_secrets()).text(message)), err=True)
+
+
 def fail(message: str) -> NoReturn:
-    click.echo(f"licscan: error: {message}", err=True)
+    say(f"licscan: error: {message}")
     sys.exit(EXIT_INPUT_ERROR)
 
 
+_warned: set[str] = set()
+_warned_lock = threading.Lock()
+
+
 def warn(message: str) -> None:
-    click.echo(f"licscan: warning: {message}", err=True)
+    say(f"licscan: warning: {message}")
+
+
+def warn_once(message: str) -> None:
+    """``warn``, but each message only once per run (sources may hit the same problem from many threads)."""
+    with _warned_lock:
+        if message in _warned:
+            return
+        _warned.add(message)
+    warn(message)
+
+
+# What a command has obtained so far, so that an internal error can still hand it over.
+_obtained: dict[str, Any] = {}
+
+
+def remember(result: Any) -> None:
+    """Keep the scan result (and the command's --output) for ``internal_error``."""
+    _obtained["result"] = result
+    ctx = click.get_current_context(silent=True)
+    _obtained["output"] = ctx.params.get("output") if ctx is not None else None
+
+
+def internal_error(exc: BaseException, *, debug: bool) -> NoReturn:
+    """A licscan bug: one line (the traceback with --debug), the results obtained so far, exit 70."""
+    if debug:
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+    saved = _save_obtained()
+    first_line = (str(exc).strip().splitlines() or [""])[0][:300]
+    say(
+        f"licscan: internal error: {type(exc).__name__}: {first_line}. This is a licscan bug; please report it"
+        + ("" if debug else " (run with --debug for the traceback)")
+        + (f". The results obtained so far are in {saved}" if saved else "")
+    )
+    sys.exit(EXIT_INTERNAL_ERROR)
+
+
+def _save_obtained() -> str | None:
+    result = _obtained.pop("result", None)
+    output = _obtained.pop("output", None)
+    if result is None:
+        return None
+    try:
+        from licscan.report.json_report import render_document, to_json
+
+        text = render_document(to_json(result))
+        if isinstance(output, Path):
+            target = output.with_name(output.name + ".partial.json")
+            target.write_text(text, encoding="utf-8")
+            return str(target)
+        click.echo(text, nl=False)
+        return "the JSON document on stdout"
+    except Exception:  # the results themselves may be what broke: the exit code still says so
+        return None
 
 
 def offline() -> bool:
@@ -68,14 +135,15 @@ def make_source(snapshot: Path | None, cache_dir: Path | None, no_cache: bool, c
         if no_cache:
             message = "HF_HUB_OFFLINE is set and --no-cache leaves nothing to read; use --snapshot DIR"
             raise InputError("HF_HUB_OFFLINE", None, message)
-        return CachedSource(None, Store(root, "cache"), ttl=cache_ttl)
+        return CachedSource(None, Store(root, "cache"), ttl=cache_ttl, on_warning=warn_once)
     from licscan.sources.hub import HubSource
     from licscan.sources.retry import RetryPolicy
 
     hub = HubSource(endpoint=hub_endpoint, policy=RetryPolicy(budget=timeout))
     if no_cache:
         return hub
-    return CachedSource(hub, Store(root, "cache"), ttl=cache_ttl)
+    cached = CachedSource(hub, Store(root, "cache"), ttl=cache_ttl, on_warning=warn_once)
+    return cached if cached.usable else hub  # a cache that cannot be used only costs time
 
 
 def build_source(
@@ -100,11 +168,15 @@ def progress_printer() -> Any:
 
 
 def load_refs(manifests: tuple[Path, ...]) -> tuple[list[Any], list[str]]:
-    """Every reference of the manifests, warnings shown on stderr; exit 2 on a malformed manifest."""
+    """Every reference of the manifests, warnings shown on stderr; exit 2 on a malformed manifest.
+
+    ``--allow-outside-includes`` (``options.manifest_arg``) lets ``-r`` leave the manifest's repository.
+    """
+    from licscan.cli.options import allow_outside_includes
     from licscan.manifest import read_manifests
 
     try:
-        refs, warnings = read_manifests(manifests)
+        refs, warnings = read_manifests(manifests, allow_outside_includes=allow_outside_includes())
     except InputError as exc:
         fail(str(exc))
     for warning in warnings:
@@ -159,6 +231,7 @@ def read_policy_option(option: Path | None, db: Any) -> tuple[Any, Path | None]:
 
 def apply_policy(result: Any, policy: Any, path: Path | None) -> Any:
     """Verdicts for every model (no-op without a policy); exception warnings go to stderr."""
+    remember(result)
     if policy is None:
         return result
     from licscan.policy import evaluate
@@ -166,13 +239,15 @@ def apply_policy(result: Any, policy: Any, path: Path | None) -> Any:
     outcome = evaluate(result, policy, today=datetime.date.today(), policy_name=str(path))
     for warning in outcome.warnings:
         warn(warning)
+    remember(outcome.result)
     return outcome.result
 
 
 def write_output(text: str, output: Path | None) -> None:
     """``text`` to stdout, or to ``output`` (exit 2 when it cannot be written)."""
     if output is None:
-        click.echo(text, nl=False)
+        # On a terminal, no stranger's text may drive it (JSON leaves C1 controls and bidi overrides as they are).
+        click.echo(terminal(text) if sys.stdout.isatty() else text, nl=False)
         return
     try:
         output.parent.mkdir(parents=True, exist_ok=True)

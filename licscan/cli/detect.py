@@ -23,11 +23,14 @@ def detect(files: tuple[Path, ...], fmt: str) -> None:
 
     db = load_db()
     rows: list[dict[str, Any]] = []
+    from licscan import limits
+    from licscan.files import LocalFileError, read_regular
+
     for path in files:
-        try:
-            text = path.read_text(encoding="utf-8-sig", errors="replace")
-        except OSError as exc:
-            fail(f"{path}: cannot read: {exc.strerror}")
+        try:  # a regular file within its limit: `detect /dev/zero` is an input error, not a MemoryError
+            text = read_regular(path, limits.DETECT_BYTES).decode("utf-8-sig", errors="replace")
+        except LocalFileError as exc:
+            fail(str(exc))
         found = detect_text(text, db)
         lic = found.license
         rows.append(

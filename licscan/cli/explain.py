@@ -43,6 +43,8 @@ def explain(
     result = apply_policy(result, policy, policy_file)
     from licscan.report.explain import render_explanation
     from licscan.report.json_report import model_json
+    from licscan.text import terminal
 
-    click.echo(render_explanation(model_json(result.models[0]), result.models[0].record))
+    # Card values and error bodies are a stranger's text: nothing in them may drive the terminal.
+    click.echo(terminal(render_explanation(model_json(result.models[0]), result.models[0].record)))
     sys.exit(EXIT_FETCH_FAILED if result.fetch_failed else EXIT_OK)

@@ -14,7 +14,37 @@ import click
 
 F = TypeVar("F", bound=Callable[..., object])
 
-manifest_arg = click.argument("manifests", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+_ALLOW_OUTSIDE = "licscan.allow_outside_includes"
+
+
+def _remember_allow_outside(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    ctx.meta[_ALLOW_OUTSIDE] = value
+    return value
+
+
+def manifest_arg(command: F) -> F:
+    """The MANIFESTS argument, and ``--allow-outside-includes`` for the ``-r`` lines in them.
+
+    The option is read by ``common.load_refs`` (through the click context), so every command that
+    reads manifests has it without a parameter of its own.
+    """
+    command = click.option(
+        "--allow-outside-includes",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember_allow_outside,
+        help="Let `-r` includes read files outside the manifest's repository (its git top level, else its folder).",
+    )(command)
+    return click.argument("manifests", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))(
+        command
+    )
+
+
+def allow_outside_includes() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx.meta.get(_ALLOW_OUTSIDE)) if ctx is not None else False
+
+
 if TYPE_CHECKING:  # click's ParamType is generic from 8.2 on; older ones cannot be subscripted at run time
     _ParamType = click.ParamType[int | str]
 else:
@@ -50,7 +80,8 @@ timeout_opt = click.option(
     default=120.0,
     show_default=True,
     type=click.FloatRange(1, 3600),
-    help="Seconds allowed for one Hub request, retries included, before the model is marked fetch-failed.",
+    help="Seconds allowed for one Hub request (connect, headers, body), retries included, and for all the licence "
+    "files of one model, before the model is marked fetch-failed.",
 )
 snapshot_opt = click.option(
     "--snapshot", type=click.Path(path_type=Path, file_okay=False), help="Read from an offline snapshot, no network."

@@ -16,35 +16,54 @@ import click
 from licscan.cli.common import fail, use_color, write_output
 from licscan.errors import EXIT_OK
 from licscan.report import FORMATS
+from licscan.text import clip
 
 SUPPORTED_SCHEMA_VERSIONS = (1,)
 _REQUIRED = ("schema_version", "tool", "summary", "models")
 
 
 def load_scan(path: Path) -> dict[str, Any]:
-    """The scan document in ``path``; exit 2 naming the problem when it is not one licscan can render."""
+    """The scan document in ``path``; exit 2 naming the problem when it is not one licscan can render.
+
+    The file may come from anywhere, so it is read bounded (a regular file within
+    ``limits.SCAN_DOCUMENT_BYTES``) and checked against the schema (``licscan.schema``) before any
+    renderer sees it.
+    """
+    from licscan import limits
+    from licscan.files import LocalFileError, read_regular
+    from licscan.schema import document_problems
+    from licscan.sources.validate import too_deep
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        fail(f"{path}: no such file")
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}")
+        text = read_regular(path, limits.SCAN_DOCUMENT_BYTES).decode("utf-8")
+    except LocalFileError as exc:
+        fail(str(exc))
+    except UnicodeDecodeError as exc:
+        fail(f"{path}: not UTF-8 text (byte {exc.start})")
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         fail(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}")
+    except (RecursionError, ValueError):
+        fail(f"{path}: not a licscan scan (JSON nested too deep, or a number too long)")
     if not isinstance(doc, dict):
         fail(f"{path}: not a licscan scan (expected a JSON object, from `licscan scan --format json`)")
     version = doc.get("schema_version")
     if version not in SUPPORTED_SCHEMA_VERSIONS:
         supported = ", ".join(str(v) for v in SUPPORTED_SCHEMA_VERSIONS)
         fail(
-            f"{path}: unsupported schema_version {version!r} (this licscan reads {supported}); "
+            f"{path}: unsupported schema_version {clip(version, 20)} (this licscan reads {supported}); "
             "render it with the licscan version that wrote it"
         )
     missing = [key for key in _REQUIRED if key not in doc]
     if missing or not isinstance(doc["models"], list):
         fail(f"{path}: not a licscan scan: missing {', '.join(missing) or 'a list of models'}")
+    if too_deep(doc, limits.SCAN_DOCUMENT_DEPTH):
+        fail(f"{path}: not a licscan scan: nested deeper than {limits.SCAN_DOCUMENT_DEPTH} levels")
+    problems = document_problems(doc)
+    if problems:
+        shown = "; ".join(problems[:5]) + ("; ..." if len(problems) > 5 else "")
+        fail(f"{path}: not a complete licscan scan: {shown}")
     return doc
 
 

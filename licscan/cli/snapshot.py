@@ -35,11 +35,14 @@ def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int | str, timeout
     from licscan.sources.hub import HubSource
     from licscan.sources.recording import RecordingSource
     from licscan.sources.retry import RetryPolicy
-    from licscan.sources.store import Store
+    from licscan.sources.store import Store, StoreError
     from licscan.textscan import text_files
 
     hub = HubSource(endpoint=endpoint(), policy=RetryPolicy(budget=timeout))
-    recorder = RecordingSource(hub, Store(output, "snapshot"))
+    try:
+        recorder = RecordingSource(hub, Store(output, "snapshot"))
+    except (OSError, StoreError) as exc:
+        fail(f"{output}: cannot write the snapshot: {getattr(exc, 'strerror', None) or exc}")
     upstreams = load_upstream_table()
     result = run_scan(refs, recorder, db, jobs=jobs, progress=progress_printer(), upstreams=upstreams)
     records = {}

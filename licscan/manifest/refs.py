@@ -12,6 +12,28 @@ _HUB_URL = re.compile(r"^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/(?P<
 # A git revision: branch, tag, "refs/pr/N" or a commit. Refuse what git refuses.
 _BAD_REVISION = re.compile(r"[\s~^:?*\[\\]|\.\.|@\{|//|^/|/$|\.lock$|^-")
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
+# What a manifest line can hold (ids, revisions, Hub URLs). Only such text is ever quoted back in a
+# message: an include can point at any file (`-r .env`), and its content must not reach a CI log.
+_SHAPED = re.compile(r"^[\w.\-/@:~+%?&]{1,200}$")
+_NOT_SHOWN = (
+    "not a model reference (org/name[@revision] or a Hub URL); "
+    "the line is not shown, as it does not look like a manifest line"
+)
+
+
+def looks_like_reference(text: str) -> bool:
+    return bool(_SHAPED.match(text))
+
+
+def words_shown(words: list[str], prefix: str = "") -> str:
+    """``prefix`` and the words quoted, when they look like manifest text; else nothing."""
+    joined = " ".join(words)
+    return f"{prefix}{joined!r}" if len(joined) <= 200 and all(looks_like_reference(w) for w in words) else ""
+
+
+def reference_problem(text: str, problem: str) -> str:
+    """``problem`` (which quotes ``text``) when ``text`` looks like a manifest line; else one that quotes nothing."""
+    return problem if looks_like_reference(text) else _NOT_SHOWN
 
 
 def repo_id_problem(repo_id: str) -> str | None:

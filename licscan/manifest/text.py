@@ -6,13 +6,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from licscan.errors import InputError
-from licscan.manifest.refs import split_reference
+from licscan.manifest.refs import reference_problem, split_reference, words_shown
 from licscan.types import ModelRef
 
 _INCLUDE_FLAGS = ("-r", "--requirement")
 
+Include = Callable[[Path, int], list[ModelRef]]  # (path, line of the -r) -> references
 
-def read_text_manifest(path: Path, text: str, include: Callable[[Path], list[ModelRef]]) -> list[ModelRef]:
+
+def read_text_manifest(path: Path, text: str, include: Include) -> list[ModelRef]:
     refs: list[ModelRef] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         # Repo ids and revisions cannot contain '#', so it always starts a comment.
@@ -24,14 +26,17 @@ def read_text_manifest(path: Path, text: str, include: Callable[[Path], list[Mod
             target = words[0].split("=", 1)[1] if "=" in words[0] else " ".join(words[1:])
             if not target:
                 raise InputError(str(path), number, f"{words[0]} needs a file name")
-            refs.extend(include(path.parent / target))
+            refs.extend(include(path.parent / target, number))
             continue
         if words[0].startswith("-"):
-            raise InputError(str(path), number, f"unknown option {words[0]!r}; only -r FILE is supported")
+            shown = f" {words_shown(words[:1])}" if words_shown(words[:1]) else ""
+            raise InputError(str(path), number, f"unknown option{shown}; only -r FILE is supported")
         if len(words) > 1:
-            raise InputError(str(path), number, f"expected one model per line, found {len(words)} words: {line!r}")
+            raise InputError(
+                str(path), number, f"expected one model per line, found {len(words)} words{words_shown(words, ': ')}"
+            )
         repo_id, revision, problem = split_reference(words[0])
         if problem:
-            raise InputError(str(path), number, problem)
+            raise InputError(str(path), number, reference_problem(words[0], problem))
         refs.append(ModelRef(repo_id=repo_id, revision=revision, path=str(path), line=number))
     return refs

@@ -1,7 +1,9 @@
 """YAML manifests: ``models:`` as a list of ``{repo, revision, note}``.
 
 Parsed to a node tree (not to Python objects) so every error names its line,
-and aliases are never expanded (an anchor bomb stays a few nodes).
+and aliases are never expanded (an anchor bomb stays a few nodes). The event
+stream is read first to bound the nesting (the composer recurses once per
+level); a key given twice is an error, never a silent override.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from licscan import limits
 from licscan.errors import InputError
 from licscan.manifest.refs import split_reference
 from licscan.types import ModelRef
@@ -22,6 +25,7 @@ _ITEM_KEYS = ("repo", "revision", "note")
 def read_yaml_manifest(path: Path, text: str) -> list[ModelRef]:
     where = str(path)
     try:
+        _check_depth(where, text)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -31,8 +35,7 @@ def read_yaml_manifest(path: Path, text: str) -> list[ModelRef]:
     if not isinstance(root, yaml.MappingNode):
         raise InputError(where, _line(root), "a YAML manifest must be a mapping with a 'models:' list")
     models: yaml.Node | None = None
-    for key_node, value_node in root.value:
-        key = _scalar(where, key_node)
+    for key, key_node, value_node in _pairs(where, root):
         if key == "models":
             models = value_node
         elif key == "version":
@@ -55,8 +58,7 @@ def _item(where: str, node: yaml.Node) -> ModelRef:
     if isinstance(node, yaml.ScalarNode):
         fields["repo"] = _scalar(where, node)
     elif isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = _scalar(where, key_node)
+        for key, key_node, value_node in _pairs(where, node):
             if key not in _ITEM_KEYS:
                 raise InputError(where, _line(key_node), _unknown_key(key, _ITEM_KEYS))
             fields[key] = _scalar(where, value_node)
@@ -67,7 +69,7 @@ def _item(where: str, node: yaml.Node) -> ModelRef:
         raise InputError(where, line, "model entry without 'repo'")
     repo_id, revision, problem = split_reference(repo)
     if problem:
-        raise InputError(where, line, problem)
+        raise InputError(where, line, problem)  # a value under 'models:' is a manifest entry: quoted
     if "revision" in fields:
         if revision is not None:
             raise InputError(where, line, "revision given twice (in 'repo' and 'revision')")
@@ -76,6 +78,32 @@ def _item(where: str, node: yaml.Node) -> ModelRef:
         if problem:
             raise InputError(where, line, problem)
     return ModelRef(repo_id=repo_id, revision=revision, path=where, line=line, note=fields.get("note", ""))
+
+
+def _check_depth(where: str, text: str) -> None:
+    """InputError when collections nest deeper than ``limits.YAML_DEPTH`` (read from events: no recursion)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > limits.YAML_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark else None
+                raise InputError(where, line, f"nested deeper than {limits.YAML_DEPTH} levels")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _pairs(where: str, node: yaml.MappingNode) -> list[tuple[str, yaml.Node, yaml.Node]]:
+    """(key, key node, value node) of a mapping; a key given twice is an error at its second line."""
+    seen: dict[str, int] = {}
+    pairs = []
+    for key_node, value_node in node.value:
+        key = _scalar(where, key_node)
+        if key in seen:
+            raise InputError(where, _line(key_node), f"{key[:60]!r} given twice (first at line {seen[key]})")
+        seen[key] = _line(key_node)
+        pairs.append((key, key_node, value_node))
+    return pairs
 
 
 def _scalar(where: str, node: yaml.Node) -> str:

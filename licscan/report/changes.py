@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from licscan.diff import ModelChange, counts, fails
-from licscan.text import clip
+from licscan.text import clip, md_inert
 
 
 def gate_fails(change: ModelChange, fail_on: str) -> bool:
@@ -69,7 +69,7 @@ def render_changes_table(changes: list[ModelChange], baseline: str, fail_on: str
 
 def md(value: Any, limit: int = 300) -> str:
     """Untrusted text made inert in a Markdown table cell: no HTML, links, emphasis or column breaks."""
-    text = clip(value, limit)
+    text = md_inert(clip(value, limit))
     for char in "\\`*_[]|#~":
         text = text.replace(char, "\\" + char)
     return text.replace("<", "&lt;").replace(">", "&gt;")

@@ -23,7 +23,7 @@ from licscan.report.common import (
     model_label,
     needs_attention,
 )
-from licscan.text import display
+from licscan.text import display, md_inert
 
 LIMIT = 60_000
 _RESERVE = 1200  # room kept for the closing "left out" lines (at most three, ~250 bytes each) and the footer
@@ -52,15 +52,13 @@ def _one_line(value: Any, limit: int) -> str:
 
 
 def md_escape(value: Any, limit: int = 200) -> str:
-    """Untrusted text as inert, single-line Markdown: no markup, no HTML, no table breaks, no @-mentions."""
-    text = _MD_SPECIAL.sub(r"\\\1", html.escape(_one_line(value, limit), quote=False))
-    # A word joiner after '@' keeps GitHub from notifying whoever a card names.
-    return text.replace("@", "@\u2060")
+    """Untrusted text as inert, single-line Markdown: no markup, no HTML, no table breaks, no mentions or references."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(md_inert(_one_line(value, limit)), quote=False))
 
 
 def html_text(value: Any, limit: int = 200) -> str:
     """Untrusted text inside a raw HTML block (``<summary>``), where Markdown escapes would show literally."""
-    return html.escape(_one_line(value, limit), quote=True).replace("@", "@\u2060")
+    return html.escape(md_inert(_one_line(value, limit)), quote=True)
 
 
 def render_markdown(doc: dict[str, Any]) -> str:

@@ -5,32 +5,52 @@ pinned manifest makes no model-info calls. Branch and tag lookups (the bases
 of a lineage usually come unpinned) are reused for ``ttl`` seconds. A corrupt
 entry reads as a miss and is refetched. In offline mode only the cache
 answers, whatever the age of its entries.
+
+The cache is an optimisation: a folder that cannot be created, read or
+written (read-only, a file in the way, a full disk) costs one warning and the
+time of fetching, never the scan.
 """
 
 from __future__ import annotations
 
-import contextlib
+import threading
 import time
+from collections.abc import Callable
 
 from licscan.manifest.refs import COMMIT
 from licscan.sources.base import MetadataSource, SourceError
 from licscan.sources.store import Store, StoreError
+from licscan.sources.validate import require_safe_name
 from licscan.types import FetchErrorCode, FetchFailure, ModelRecord
 
 
 class CachedSource:
-    def __init__(self, inner: MetadataSource | None, store: Store, *, ttl: float = 86400.0) -> None:
+    def __init__(
+        self,
+        inner: MetadataSource | None,
+        store: Store,
+        *,
+        ttl: float = 86400.0,
+        on_warning: Callable[[str], None] | None = None,
+    ) -> None:
         self.inner = inner  # None: offline, the cache alone answers
         self.store = store
         self.ttl = ttl
-        store.initialise()
+        self._on_warning = on_warning
+        self._lock = threading.Lock()
+        self.usable = True  # False once the folder proved unusable: no more reads or writes
+        self.writable = True
+        try:
+            store.initialise()
+        except (OSError, StoreError) as exc:
+            self._give_up(f"cannot use the cache folder {store.root}: {_why(exc)}; scanning without a cache")
 
     @property
     def description(self) -> str:
         return self.inner.description if self.inner else f"cache {self.store.root} (offline)"
 
     def fetch(self, repo_id: str, revision: str | None) -> ModelRecord:
-        cached = self._lookup(repo_id, revision)
+        cached = self._lookup(repo_id, revision) if self.usable else None
         if cached is not None:
             return cached
         if self.inner is None:
@@ -40,13 +60,13 @@ class CachedSource:
             )
         record = self.inner.fetch(repo_id, revision)
         if record.sha and COMMIT.match(record.sha):
-            try:
-                self.store.write_record(record)
-                if not (revision and COMMIT.match(revision)):
-                    self.store.write_ref(repo_id, revision, record.sha)
-            except (OSError, StoreError):
-                pass  # a cache that cannot be written only costs time
+            self._write(lambda: self._store_record(record, revision))
         return record
+
+    def _store_record(self, record: ModelRecord, revision: str | None) -> None:
+        self.store.write_record(record)
+        if record.sha and not (revision and COMMIT.match(revision)):
+            self.store.write_ref(record.repo_id, revision, record.sha)
 
     def _lookup(self, repo_id: str, revision: str | None) -> ModelRecord | None:
         if revision and COMMIT.match(revision):
@@ -62,14 +82,41 @@ class CachedSource:
         return self.store.read_record(repo_id, commit)
 
     def fetch_file(self, record: ModelRecord, filename: str) -> str:
-        if record.sha:
+        require_safe_name(record.repo_id, filename)  # before the name comes near a path
+        if record.sha and self.usable:
             text = self.store.read_file(record.repo_id, record.sha, filename)
             if text is not None:
                 return text
         if self.inner is None:
             raise SourceError(FetchErrorCode.FETCH_FAILED, f"{record.repo_id}: {filename}: offline and not in cache")
         text = self.inner.fetch_file(record, filename)
-        if record.sha:
-            with contextlib.suppress(OSError, StoreError):
-                self.store.write_file(record.repo_id, record.sha, filename, text)
+        sha = record.sha
+        if sha:
+            self._write(lambda: self.store.write_file(record.repo_id, sha, filename, text))
         return text
+
+    def _write(self, action: Callable[[], None]) -> None:
+        if not (self.usable and self.writable):
+            return
+        try:
+            action()
+        except (OSError, StoreError) as exc:
+            with self._lock:
+                if not self.writable:
+                    return
+                self.writable = False
+            self._warn(f"cannot write to the cache folder {self.store.root}: {_why(exc)}; not caching this run")
+
+    def _give_up(self, message: str) -> None:
+        self.usable = self.writable = False
+        self._warn(message)
+
+    def _warn(self, message: str) -> None:
+        if self._on_warning is not None:
+            self._on_warning(message)
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__

@@ -1,30 +1,85 @@
 """The Hugging Face Hub source: the only module that imports huggingface_hub.
 
-It uses the real client (``HfApi.model_info``, ``hf_hub_download``) and so
-honours ``HF_ENDPOINT``, ``HF_TOKEN`` and the client's own settings. The
-endpoint is read when the source is built, not when huggingface_hub is
+Requests go through the client's own HTTP session (``get_session()``), with
+its headers (``build_hf_headers``: token, user agent), its endpoint handling
+and its typed errors (``hf_raise_for_status``), so ``HF_ENDPOINT``,
+``HF_TOKEN`` and the client's settings are honoured. What licscan adds, and
+why the calls are not ``HfApi.model_info`` / ``hf_hub_download``:
+
+* **Deadlines.** ``--timeout`` bounds a whole request and its retries, enforced
+  here (``deadline.run_before``) whatever the client does with per-read
+  timeouts, and the licence files of one model share one such budget.
+* **Bounds.** Bodies are streamed and cut at ``licscan.limits`` (on the wire
+  and after decompression); error bodies are read only up to a small cap
+  before the client turns them into its typed errors.
+* **One request per licence file**: one streamed GET of the resolve URL,
+  instead of ``hf_hub_download``'s HEAD + GET + file lock + cache write;
+  licscan keeps its own commit-keyed cache.
+* **One retry layer**: licscan's (``licscan.sources.retry``). The session is
+  used directly, so the client's ``http_backoff`` ("Rate limited. Waiting
+  ...") never runs, and its progress bars and logging are silenced.
+* **Validation and scrubbing** at the boundary (``validate``, ``secrets``):
+  nothing an endpoint says reaches a record, a file text or an error message
+  before its shape is checked and the token is masked.
+
+The endpoint is read when the source is built, not when huggingface_hub is
 imported, so a caller (or a test) may set it late.
 """
 
 from __future__ import annotations
 
+import logging
 import os
-from pathlib import Path
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
-from licscan import __version__
+from licscan import __version__, limits
 from licscan.sources.base import SourceError
+from licscan.sources.deadline import DeadlineExceeded, Interrupted, run_before
 from licscan.sources.retry import BudgetExceeded, RetryPolicy, call_with_retry
+from licscan.sources.secrets import Scrubber, environment_secrets
+from licscan.sources.validate import Malformed, parse_json, record_from_info, require_safe_name
 from licscan.types import FetchErrorCode, ModelRecord
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
-MAX_FILE_BYTES = 2 * 1024 * 1024  # a licence file larger than this is not a licence
+MAX_FILE_BYTES = limits.FILE_BYTES  # kept for callers of the old name
 _TRANSIENT_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 _NETWORK_MODULES = ("httpx", "httpx2", "httpcore", "requests", "urllib3")
+# Network errors that another try cannot fix.
+_PERMANENT_NETWORK_ERRORS = frozenset({"DecodingError", "TooManyRedirects", "InvalidURL", "UnsupportedProtocol"})
+# Encodings decoded in bounded pieces (httpx2 drains zlib in 1 MiB steps); others are refused.
+_ENCODINGS = frozenset({"", "identity", "gzip", "deflate"})
+_ACCEPT_ENCODING = "gzip, deflate"
+_DROPPED_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 
 def environment_token() -> str | None:
     return os.environ.get("HF_TOKEN") or os.environ.get("HUGGING_FACE_HUB_TOKEN") or None
+
+
+class Refused(Exception):
+    """An answer licscan will not take (too large, an unknown encoding): retrying cannot help."""
+
+
+_quiet_lock = threading.Lock()
+_quiet = False
+
+
+def quiet_client() -> None:
+    """Silence the client's progress bars and log lines: licscan reports progress and retries itself."""
+    global _quiet
+    with _quiet_lock:
+        if _quiet:
+            return
+        from huggingface_hub.utils.tqdm import disable_progress_bars
+
+        disable_progress_bars()
+        # What huggingface_hub.utils.logging.set_verbosity_error() does: its loggers all hang off this one.
+        logging.getLogger("huggingface_hub").setLevel(logging.ERROR)
+        _quiet = True
 
 
 class HubSource:
@@ -34,85 +89,133 @@ class HubSource:
         endpoint: str | None = None,
         token: str | None = None,
         policy: RetryPolicy | None = None,
-        download_dir: Path | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        from huggingface_hub import HfApi  # lazy: keeps `licscan --help` instant
+        # Lazy: keeps `licscan --help` instant. (A public name the package re-exports without `as`.)
+        from huggingface_hub.utils import build_hf_headers  # type: ignore[attr-defined]
 
+        quiet_client()
         self.endpoint = (endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
-        self._token = token or environment_token()
         self.policy = policy or RetryPolicy()
-        self.download_dir = download_dir
-        self._api = HfApi(
-            endpoint=self.endpoint, token=self._token, library_name="licscan", library_version=__version__
+        self._clock = clock
+        # token=None lets the client find one (HF_TOKEN, the stored login), as HfApi does.
+        self._headers = build_hf_headers(
+            token=token or environment_token(), library_name="licscan", library_version=__version__
         )
+        self._headers["Accept-Encoding"] = _ACCEPT_ENCODING
+        sent = self._headers.get("authorization", self._headers.get("Authorization", ""))
+        sent_token = sent[7:] if sent.lower().startswith("bearer ") else None
+        self.scrub = Scrubber([token, sent_token, *environment_secrets()])
+        self._file_budgets: dict[str, float] = {}
+        self._budget_lock = threading.Lock()
 
     @property
     def description(self) -> str:
         return f"hub {self.endpoint}"
 
     def fetch(self, repo_id: str, revision: str | None) -> ModelRecord:
-        def attempt(timeout: float) -> Any:
-            return self._api.model_info(repo_id, revision=revision, timeout=timeout)
-
-        info = self._call(attempt, f"{repo_id}@{revision or 'main'}")
-        return _record(repo_id, info)
+        what = f"{repo_id}@{revision or 'main'}"
+        url = f"{self.endpoint}/api/models/{repo_id}"
+        if revision is not None:
+            url += f"/revision/{quote(revision, safe='')}"
+        payload = self._call(what, url, limits.INFO_WIRE_BYTES, limits.INFO_BYTES, self._clock() + self.policy.budget)
+        try:
+            return record_from_info(repo_id, revision, parse_json(payload), self.scrub)
+        except Malformed as exc:
+            message = self._message(f"{what}: malformed model info: {exc}")
+            raise SourceError(FetchErrorCode.FETCH_FAILED, message) from None
 
     def fetch_file(self, record: ModelRecord, filename: str) -> str:
-        from huggingface_hub import hf_hub_download
+        from huggingface_hub import hf_hub_url
 
-        def attempt(timeout: float) -> str:
-            path = hf_hub_download(
-                record.repo_id,
-                filename,
-                revision=record.sha,
-                endpoint=self.endpoint,
-                token=self._token,
-                cache_dir=self.download_dir,
-                etag_timeout=timeout,
+        what = f"{record.repo_id}/{filename}"
+        require_safe_name(record.repo_id, filename)  # before the name comes near a URL
+        if not record.sha:
+            raise SourceError(FetchErrorCode.FETCH_FAILED, f"{what}: no commit to read it at")
+        url = hf_hub_url(record.repo_id, filename, revision=record.sha, endpoint=self.endpoint)
+        payload = self._call(what, url, limits.FILE_WIRE_BYTES, limits.FILE_BYTES, self._file_deadline(record))
+        return self.scrub.text(payload.decode("utf-8-sig", errors="replace"))
+
+    def _file_deadline(self, record: ModelRecord) -> float:
+        """The licence files of one model share one ``--timeout``, from the first one asked for."""
+        key = f"{record.repo_id.lower()}@{record.sha}"
+        with self._budget_lock:
+            start = self._file_budgets.setdefault(key, self._clock())
+        return start + self.policy.budget
+
+    # -- one bounded request, retried ------------------------------------------------------------
+    def _call(self, what: str, url: str, wire_cap: int, cap: int, deadline: float) -> bytes:
+        if self._clock() >= deadline:
+            raise SourceError(FetchErrorCode.FETCH_FAILED, f"{what}: the model's time budget is spent")
+
+        def attempt(timeout: float) -> bytes:
+            return run_before(
+                self._clock() + timeout,
+                lambda cancelled: self._get(url, wire_cap, cap, timeout, cancelled),
+                clock=self._clock,
             )
-            with open(path, "rb") as handle:
-                payload = handle.read(MAX_FILE_BYTES + 1)
-            if len(payload) > MAX_FILE_BYTES:
-                raise SourceError(FetchErrorCode.FETCH_FAILED, f"{filename} is larger than {MAX_FILE_BYTES} bytes")
-            return payload.decode("utf-8", errors="replace")
 
-        result: str = self._call(attempt, f"{record.repo_id}/{filename}")
-        return result
-
-    def _call(self, attempt: Any, what: str) -> Any:
         try:
-            return call_with_retry(attempt, _classify, self.policy)
+            return call_with_retry(attempt, _classify, self.policy, clock=self._clock, deadline=deadline)
         except SourceError:
             raise
+        except Interrupted:
+            raise SourceError(FetchErrorCode.FETCH_FAILED, f"{what}: interrupted") from None
         except BudgetExceeded as exc:
-            raise SourceError(
-                FetchErrorCode.FETCH_FAILED,
-                self._scrub(f"{what}: gave up after {exc.attempts} attempts: {_describe(exc.last)}"),
-            ) from None
+            message = f"{what}: gave up after {exc.attempts} attempts: {_describe(exc.last)}"
+            raise SourceError(FetchErrorCode.FETCH_FAILED, self._message(message)) from None
         except Exception as exc:
-            code = _code(exc)
-            raise SourceError(code, self._scrub(f"{what}: {_describe(exc)}")) from None
+            raise SourceError(_code(exc), self._message(f"{what}: {_describe(exc)}")) from None
 
-    def _scrub(self, message: str) -> str:
+    def _get(self, url: str, wire_cap: int, cap: int, timeout: float, cancelled: threading.Event) -> bytes:
+        from huggingface_hub import get_session, hf_raise_for_status
+
+        deadline = self._clock() + timeout
+        with get_session().stream("GET", url, headers=self._headers, timeout=timeout) as response:
+            encoding = response.headers.get("content-encoding", "").strip().lower()
+            if encoding not in _ENCODINGS:
+                raise Refused(f"unsupported Content-Encoding {encoding[:40]!r}")
+            if response.status_code >= 400:
+                body = self._read(response, limits.ERROR_BODY_BYTES, deadline, cancelled, truncate=True)
+                # A plain (non-streamed) copy of the answer, its body already bounded: the client reads the
+                # body of a streamed error answer to the end, however large, to build its message.
+                headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _DROPPED_HEADERS]
+                copy = type(response)(response.status_code, headers=headers, content=body, request=response.request)
+                hf_raise_for_status(copy)
+                raise Refused(f"HTTP {response.status_code}")  # hf_raise_for_status raises for every 4xx/5xx
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > wire_cap:
+                raise Refused(f"answer of {int(declared)} bytes; the limit is {wire_cap}")
+            return self._read(response, cap, deadline, cancelled, wire_cap=wire_cap)
+
+    def _read(
+        self,
+        response: Any,
+        cap: int,
+        deadline: float,
+        cancelled: threading.Event,
+        *,
+        wire_cap: int | None = None,
+        truncate: bool = False,
+    ) -> bytes:
+        """The decoded body, checked against the deadline and both caps at every piece that arrives."""
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            if cancelled.is_set() or self._clock() > deadline:
+                raise DeadlineExceeded("the answer did not arrive before the deadline")
+            size += len(chunk)
+            if size > cap or (wire_cap is not None and response.num_bytes_downloaded > wire_cap):
+                if truncate:
+                    chunks.append(chunk[: max(0, cap - (size - len(chunk)))])
+                    break
+                raise Refused(f"answer larger than {cap if size > cap else wire_cap} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _message(self, message: str) -> str:
         """A token must never reach any output, even through a server's echo."""
-        if self._token:
-            message = message.replace(self._token, "***")
-        return message
-
-
-def _record(repo_id: str, info: Any) -> ModelRecord:
-    card = info.card_data.to_dict() if getattr(info, "card_data", None) is not None else {}
-    siblings = tuple(s.rfilename for s in (info.siblings or []) if getattr(s, "rfilename", None))
-    return ModelRecord(
-        repo_id=repo_id,
-        sha=info.sha,
-        card_data=card,
-        gated=info.gated if isinstance(info.gated, (bool, str)) else False,
-        private=bool(info.private),
-        pipeline_tag=info.pipeline_tag if isinstance(info.pipeline_tag, str) else None,
-        tags=tuple(str(t) for t in (info.tags or [])),
-        siblings=siblings,
-    )
+        return self.scrub.text(message)
 
 
 def _status(exc: BaseException) -> int | None:
@@ -132,19 +235,17 @@ def _retry_after(exc: BaseException) -> float | None:
 
 
 def _classify(exc: BaseException) -> tuple[bool, float | None]:
-    from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError, OfflineModeIsEnabled
+    from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
 
-    if isinstance(exc, (SourceError, OfflineModeIsEnabled)):
+    if isinstance(exc, (SourceError, OfflineModeIsEnabled, Refused, Interrupted)):
         return False, None
     if isinstance(exc, HfHubHTTPError):
         status = _status(exc)
         return status in _TRANSIENT_STATUS, _retry_after(exc)
-    if isinstance(exc, LocalEntryNotFoundError):
-        # hf_hub_download turns a 5xx or a dropped connection on its HEAD
-        # request into this when nothing is cached: worth another try.
+    if isinstance(exc, (DeadlineExceeded, ConnectionError, TimeoutError)):
         return True, None
     module = type(exc).__module__.split(".")[0]
-    return module in _NETWORK_MODULES or isinstance(exc, (ConnectionError, TimeoutError)), None
+    return module in _NETWORK_MODULES and type(exc).__name__ not in _PERMANENT_NETWORK_ERRORS, None
 
 
 def _code(exc: BaseException) -> FetchErrorCode:

@@ -1,18 +1,26 @@
-"""A wrapper that writes everything a source answers into a snapshot folder."""
+"""A wrapper that writes everything a source answers into a snapshot folder.
+
+The snapshot is an output: a record or file that cannot be written there makes
+its model fail (``fetch-failed``, saying so), so the scan never reports as
+captured what the folder does not hold.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from licscan.manifest.refs import COMMIT
 from licscan.sources.base import MetadataSource, SourceError
-from licscan.sources.store import Store
-from licscan.types import ModelRecord
+from licscan.sources.store import Store, StoreError
+from licscan.sources.validate import require_safe_name
+from licscan.types import FetchErrorCode, ModelRecord
 
 
 class RecordingSource:
     def __init__(self, inner: MetadataSource, store: Store) -> None:
         self.inner = inner
         self.store = store
-        store.initialise()
+        store.initialise()  # OSError / StoreError: the caller says the folder cannot be written
 
     @property
     def description(self) -> str:
@@ -22,16 +30,35 @@ class RecordingSource:
         try:
             record = self.inner.fetch(repo_id, revision)
         except SourceError as exc:
-            self.store.write_failure(repo_id, revision, exc.failure)
+            failure = exc.failure
+            self._write(f"{repo_id}@{revision or 'main'}", lambda: self.store.write_failure(repo_id, revision, failure))
             raise
-        if record.sha:
-            self.store.write_record(record)
-            if not (revision and COMMIT.match(revision)):
-                self.store.write_ref(repo_id, revision, record.sha)
+        sha = record.sha
+        if sha:
+
+            def write() -> None:
+                self.store.write_record(record)
+                if not (revision and COMMIT.match(revision)):
+                    self.store.write_ref(repo_id, revision, sha)
+
+            self._write(f"{repo_id}@{revision or 'main'}", write)
         return record
 
     def fetch_file(self, record: ModelRecord, filename: str) -> str:
+        require_safe_name(record.repo_id, filename)  # before the name comes near a path
         text = self.inner.fetch_file(record, filename)
-        if record.sha:
-            self.store.write_file(record.repo_id, record.sha, filename, text)
+        sha = record.sha
+        if sha:
+            self._write(
+                f"{record.repo_id}/{filename}", lambda: self.store.write_file(record.repo_id, sha, filename, text)
+            )
         return text
+
+    def _write(self, what: str, action: Callable[[], None]) -> None:
+        try:
+            action()
+        except (OSError, StoreError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise SourceError(
+                FetchErrorCode.FETCH_FAILED, f"{what}: could not be written to the snapshot {self.store.root}: {why}"
+            ) from None

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from licscan.sources.deadline import pause as interruptible_sleep
+
 T = TypeVar("T")
 
 
@@ -43,17 +45,20 @@ def call_with_retry(
     classify: Callable[[BaseException], tuple[bool, float | None]],
     policy: RetryPolicy,
     *,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] = interruptible_sleep,
     clock: Callable[[], float] = time.monotonic,
     rng: Callable[[], float] = random.random,
+    deadline: float | None = None,
 ) -> T:
     """Call ``attempt(timeout)`` until it succeeds, a permanent error, or the budget ends.
 
     ``classify(exc)`` returns ``(transient, retry_after_seconds)``. Permanent
     errors propagate at once; when the budget is spent, ``BudgetExceeded``
-    carries the last transient error.
+    carries the last transient error. ``deadline`` (on ``clock``) replaces ``clock() + budget`` when
+    several requests share one budget (the licence files of one model).
     """
-    deadline = clock() + policy.budget
+    if deadline is None:
+        deadline = clock() + policy.budget
     tries = 0
     while True:
         tries += 1

@@ -7,6 +7,7 @@ from pathlib import Path
 from licscan.manifest.refs import COMMIT
 from licscan.sources.base import SourceError
 from licscan.sources.store import Store
+from licscan.sources.validate import require_safe_name
 from licscan.types import FetchErrorCode, FetchFailure, ModelRecord
 
 
@@ -37,7 +38,8 @@ class SnapshotSource:
         return record
 
     def fetch_file(self, record: ModelRecord, filename: str) -> str:
-        text = self.store.read_file(record.repo_id, record.sha or "", filename) if record.sha else None
+        require_safe_name(record.repo_id, filename)  # before the name comes near a path
+        text = self.store.read_file(record.repo_id, record.sha, filename) if record.sha else None
         if text is None:
             raise SourceError(FetchErrorCode.FETCH_FAILED, f"{record.repo_id}: {filename} is not in the snapshot")
         return text

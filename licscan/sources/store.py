@@ -25,7 +25,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from licscan import limits
+from licscan.files import read_regular
 from licscan.manifest.refs import COMMIT
+from licscan.sources.secrets import Scrubber
+from licscan.sources.validate import checked_record, commit_problem, file_name_problem, too_deep
 from licscan.types import FetchErrorCode, FetchFailure, ModelRecord
 
 FORMAT = 1
@@ -42,11 +46,14 @@ def _repo_dir(repo_id: str) -> Path:
     return Path(org or "~") / name
 
 
+_NO_SECRETS = Scrubber(())  # records on disk were scrubbed when fetched; this only mends lone surrogates
+
+
 def _safe_filename(filename: str) -> str:
-    parts = filename.replace("\\", "/").split("/")
-    if not filename or filename.startswith("/") or any(p in ("", ".", "..") for p in parts):
-        raise StoreError(f"unsafe file name {filename!r}")
-    return "/".join(parts)
+    problem = file_name_problem(filename)
+    if problem:
+        raise StoreError(f"{problem}: {filename[:80]!r}")
+    return filename
 
 
 def record_to_json(record: ModelRecord) -> dict[str, Any]:
@@ -63,23 +70,27 @@ def record_to_json(record: ModelRecord) -> dict[str, Any]:
 
 
 def record_from_json(data: Any) -> ModelRecord:
+    """A record read back from a store, checked like an endpoint's answer (a snapshot may come from anyone)."""
     if not isinstance(data, dict) or not isinstance(data.get("repo_id"), str):
         raise StoreError("record is not a mapping with a repo_id")
+    sha = data.get("sha")
     card = data.get("card_data") or {}
     tags = data.get("tags") or []
     siblings = data.get("siblings") or []
-    gated = data.get("gated", False)
-    if not isinstance(card, dict) or not isinstance(tags, list) or not isinstance(siblings, list):
+    if commit_problem(sha, None) or not isinstance(card, dict) or not isinstance(tags, list):
         raise StoreError("record has fields of the wrong type")
-    return ModelRecord(
-        repo_id=data["repo_id"],
-        sha=data.get("sha") if isinstance(data.get("sha"), str) else None,
-        card_data=card,
-        gated=gated if isinstance(gated, (bool, str)) else False,
-        private=bool(data.get("private", False)),
-        pipeline_tag=data.get("pipeline_tag") if isinstance(data.get("pipeline_tag"), str) else None,
-        tags=tuple(str(t) for t in tags),
-        siblings=tuple(str(s) for s in siblings),
+    if not isinstance(siblings, list) or len(siblings) > limits.FILES_PER_REPO or too_deep(card, limits.CARD_DEPTH):
+        raise StoreError("record has fields of the wrong type or size")
+    return checked_record(
+        data["repo_id"],
+        str(sha),
+        card,
+        gated=data.get("gated", False),
+        private=data.get("private", False),
+        pipeline_tag=data.get("pipeline_tag"),
+        tags=tags,
+        siblings=siblings,
+        scrub=_NO_SECRETS,
     )
 
 
@@ -99,7 +110,7 @@ class Store:
         """Raise StoreError unless ``root`` holds a store this version reads."""
         marker = self.root / MARKER
         try:
-            meta = json.loads(marker.read_text(encoding="utf-8"))
+            meta = json.loads(read_regular(marker, limits.ERROR_BODY_BYTES))
         except FileNotFoundError:
             raise StoreError(f"{self.root}: not a licscan snapshot (no {MARKER})") from None
         except (OSError, ValueError) as exc:
@@ -160,7 +171,7 @@ class Store:
     def read_file(self, repo_id: str, commit: str, filename: str) -> str | None:
         path = self._model_dir(repo_id, commit) / "files" / _safe_filename(filename)
         try:
-            return path.read_text(encoding="utf-8")
+            return read_regular(path, limits.FILE_BYTES).decode("utf-8")
         except (OSError, UnicodeDecodeError):
             return None
 
@@ -171,9 +182,10 @@ class Store:
     # -- primitives ----------------------------------------------------------------
     @staticmethod
     def _read_json(path: Path) -> Any:
+        """The JSON in ``path``; None when absent, unreadable, oversized or corrupt (a miss, refetched)."""
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError, UnicodeDecodeError):
+            return json.loads(read_regular(path, limits.INFO_BYTES))
+        except (OSError, ValueError, RecursionError):
             return None
 
     def _write_json(self, path: Path, data: Any) -> None:
