@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -81,3 +82,16 @@ def shared_data() -> Path:
     if not path.is_dir():
         pytest.skip(f"../shared/data not present: {path} does not exist")
     return path
+
+
+@pytest.fixture
+def hostile_hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A started :class:`tests.hostilehub.HostileHub` (nothing scripted yet), the environment isolated."""
+    from hostilehub import HostileHub
+
+    hub = HostileHub().start()
+    try:
+        _isolate_hf_env(monkeypatch, tmp_path / "hf_home", hub.url)
+        yield hub
+    finally:
+        hub.stop()

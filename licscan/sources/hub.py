@@ -69,14 +69,18 @@ _quiet = False
 
 
 def quiet_client() -> None:
-    """Silence the client's progress bars and log lines: licscan reports progress and retries itself."""
+    """Silence the client's progress bars, log lines and telemetry: licscan reports progress and retries itself."""
     global _quiet
     with _quiet_lock:
         if _quiet:
             return
+        from huggingface_hub import constants
         from huggingface_hub.utils.tqdm import disable_progress_bars
 
         disable_progress_bars()
+        # Telemetry off: building the headers would otherwise fetch the client's agent registry from the
+        # endpoint (read whole, outside licscan's deadlines and caps) to decorate the user agent.
+        constants.HF_HUB_DISABLE_TELEMETRY = True
         # What huggingface_hub.utils.logging.set_verbosity_error() does: its loggers all hang off this one.
         logging.getLogger("huggingface_hub").setLevel(logging.ERROR)
         _quiet = True
