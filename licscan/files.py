@@ -26,6 +26,8 @@ class MissingFile(LocalFileError, FileNotFoundError):
 
 def read_regular(path: Path, limit: int) -> bytes:
     """The bytes of the regular file ``path``, at most ``limit`` of them (LocalFileError beyond)."""
+    if "\x00" in str(path):
+        raise LocalFileError("a file name cannot hold a NUL character")
     try:
         resolved = path.resolve()
     except RuntimeError:  # Python < 3.13 reports a symlink loop this way

@@ -61,6 +61,8 @@ def _read(path: Path, reading: _Reading, included_at: tuple[str, int] | None) ->
         where, line = included_at if included_at else (str(path), None)
         return InputError(where, line, message)
 
+    if "\x00" in str(path):
+        raise refuse("a file name cannot hold a NUL character")
     try:
         resolved = path.resolve()
     except (OSError, RuntimeError):
