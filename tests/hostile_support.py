@@ -126,3 +126,30 @@ def hostile_commit(name: str) -> str:
 
 def listing(root: Path) -> list[str]:
     return sorted(os.path.relpath(p, root) for p in root.rglob("*") if p.is_file())
+
+
+BULK_LICENSES = ("mit", "apache-2.0", "cc-by-nc-4.0", "llama3.1", "gemma", "openrail")
+
+
+def serve_bulk(hub: HostileHub, count: int) -> list[str]:
+    """``count`` ordinary models, pinned (``org/name@commit``), as manifest lines."""
+    lines = []
+    for n in range(count):
+        repo_id = f"bulk/model-{n:05d}"
+        licence = BULK_LICENSES[n % len(BULK_LICENSES)]
+        card = (
+            {"license": licence}
+            if licence not in ("llama3.1", "gemma")
+            else {"license": "other", "license_name": licence}
+        )
+        hub.model(repo_id, info(repo_id, card=card))
+        lines.append(f"{repo_id}@{commit(repo_id)}")
+    return lines
+
+
+def serve_hostile_cards(hub: HostileHub) -> list[str]:
+    """A few of the worst cards, as manifest lines."""
+    hub.model("evil/sha", info("evil/sha", sha="../../../../escaped"))
+    hub.model("evil/or", info("evil/or", card={"license": " OR ".join(["mit"] * 20_000)}))
+    hub.model("evil/list-card", info("evil/list-card", card=[{"license": "mit"}]))
+    return ["evil/sha", "evil/or", "evil/list-card"]

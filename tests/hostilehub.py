@@ -129,7 +129,8 @@ class HostileHub:
         self._files: dict[tuple[str, str], Answer] = {}
         self._served: dict[int, int] = {}
         self._lock = threading.Lock()
-        self.seen: list[Seen] = []
+        self.seen: list[Seen] = []  # answered (or abandoned) requests
+        self.arrived = 0  # requests received, answered or not
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -210,6 +211,8 @@ class HostileHub:
         return answer
 
     def _serve(self, h: _Handler, method: str) -> None:
+        with self._lock:
+            self.arrived += 1
         auth = h.headers.get("Authorization") or ""
         token = auth[7:] if auth.lower().startswith("bearer ") else None
         found = self._route(h.path)

@@ -29,7 +29,10 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 def repository_root(path: Path) -> Path:
     """The git top level above ``path`` (a ``.git`` folder, or the ``.git`` file of a worktree), else its folder."""
-    folder = path.resolve().parent
+    try:
+        folder = path.resolve().parent
+    except (OSError, RuntimeError, ValueError):  # a symlink loop: reading it reports the problem
+        folder = path.absolute().parent
     for candidate in (folder, *folder.parents):
         if (candidate / ".git").exists():
             return candidate
@@ -73,7 +76,7 @@ def _read(path: Path, reading: _Reading, included_at: tuple[str, int] | None) ->
                 f"-r {path}: outside the manifest's repository ({reading.root}); "
                 "pass --allow-outside-includes to read it"
             )
-        if len(reading.stack) >= limits.INCLUDE_DEPTH:
+        if len(reading.stack) > limits.INCLUDE_DEPTH:
             raise refuse(f"-r {path}: includes nested more than {limits.INCLUDE_DEPTH} deep")
     if resolved in reading.stack:
         chain = " -> ".join(str(p) for p in (*reading.stack, resolved))
