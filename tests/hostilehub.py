@@ -25,9 +25,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, ClassVar
+from http.server import ThreadingHTTPServer
+from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from fakehub import _Handler
 
 TOKEN = "hf_hostileTestToken0123456789abcdefXYZ"  # what the tests hand licscan as HF_TOKEN
 
@@ -98,31 +100,6 @@ class Seen:
     complete: bool  # the whole body was sent (False: the client went away first)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-    hub: ClassVar[HostileHub]
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return
-
-    def setup(self) -> None:
-        super().setup()
-        self.hub._track(self.connection, True)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            self.hub._track(self.connection, False)
-
-    def do_GET(self) -> None:
-        self.hub._serve(self, "GET")
-
-    def do_HEAD(self) -> None:
-        self.hub._serve(self, "HEAD")
-
-
 class HostileHub:
     def __init__(self) -> None:
         self._models: dict[str, Answer] = {}
@@ -157,6 +134,7 @@ class HostileHub:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def start(self) -> HostileHub:
+        # fakehub's handler: keep-alive, no Nagle, quiet, connections tracked; requests go to `_handle`.
         handler = type("_Bound", (_Handler,), {"hub": self})
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
@@ -210,7 +188,7 @@ class HostileHub:
             return answer.after
         return answer
 
-    def _serve(self, h: _Handler, method: str) -> None:
+    def _handle(self, h: _Handler, method: str) -> None:
         with self._lock:
             self.arrived += 1
         auth = h.headers.get("Authorization") or ""

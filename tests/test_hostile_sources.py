@@ -59,19 +59,25 @@ def test_malformed_model_info_fails_that_model_only(
     serve_good(hostile_hub)
     answer, message = MALFORMED[case]
     hostile_hub.model("evil/x", answer)
-    run = scan(tmp_path, monkeypatch, ["evil/x"])
-    assert run.result.exit_code == 3, run.result.output
-    evil = run.model("evil/x")
-    assert (evil["class"], evil["revision"]) == ("unknown", None)
-    assert run.codes("evil/x") == {"fetch-failed"}
-    assert "evil/x@main: malformed model info: " in run.messages("evil/x")
-    assert message in run.messages("evil/x")
-    assert_good_models_unchanged(run)
-    assert_contained(tmp_path)
+    run = _only_evil_failed(tmp_path, monkeypatch, "evil/x@main: malformed model info: ", message)
+    assert run.model("evil/x")["revision"] is None
     assert not list(tmp_path.rglob(f"*{ESCAPED}*")) and not Path(f"/tmp/{ESCAPED}").exists()
-    assert_no_token(tmp_path, run.result.output)
     # Nothing was cached for the failed model: no record under any name.
     assert not list((tmp_path / "cache").rglob("evil"))
+
+
+def _only_evil_failed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *messages: str) -> Any:
+    """Scan the good models and evil/x: evil/x alone is fetch-failed (saying ``messages``), nothing leaks."""
+    run = scan(tmp_path, monkeypatch, ["evil/x"])
+    assert run.result.exit_code == 3, run.result.output
+    assert run.model("evil/x")["class"] == "unknown"
+    assert run.codes("evil/x") == {"fetch-failed"}
+    for message in messages:
+        assert message in run.messages("evil/x"), run.messages("evil/x")
+    assert_good_models_unchanged(run)
+    assert_contained(tmp_path)
+    assert_no_token(tmp_path, run.result.output)
+    return run
 
 
 RAW: dict[str, tuple[Answer, str]] = {
@@ -98,13 +104,7 @@ def test_odd_bodies_fail_that_model_only(
     serve_good(hostile_hub)
     answer, message = RAW[case]
     hostile_hub.model("evil/x", answer)
-    run = scan(tmp_path, monkeypatch, ["evil/x"])
-    assert run.result.exit_code == 3, run.result.output
-    assert run.codes("evil/x") == {"fetch-failed"}
-    assert message in run.messages("evil/x"), run.messages("evil/x")
-    assert_good_models_unchanged(run)
-    assert_contained(tmp_path)
-    assert_no_token(tmp_path, run.result.output)
+    _only_evil_failed(tmp_path, monkeypatch, message)
 
 
 def test_a_pinned_commit_answered_with_another_commit_is_refused(
@@ -328,7 +328,9 @@ def test_a_licence_file_costs_one_get_and_nothing_else(
     assert run.model("good/no-metadata")["license"]["id"] == "apache-2.0"
     files = [(s.method, s.path) for s in hostile_hub.requests("/resolve/")]
     sha = commit("good/no-metadata")
-    assert files == [("GET", f"/good/no-metadata/resolve/{sha}/LICENSE")]
+    assert [f for f in files if f[1].endswith("/LICENSE")] == [("GET", f"/good/no-metadata/resolve/{sha}/LICENSE")]
+    assert all(method == "GET" for method, _ in files), "no HEAD request, ever"
+    assert len(files) == len(set(files)), "each file once"
     assert not (tmp_path / "hf_home" / "hub").exists() or not any((tmp_path / "hf_home" / "hub").iterdir()), (
         "the client's own cache is not written"
     )
