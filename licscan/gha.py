@@ -266,7 +266,7 @@ def read_base_refs(into: Path, present: list[str]) -> tuple[list[ModelRef], list
     seen: set[tuple[str, str | None]] = set()
     for manifest in present:
         try:
-            found = read_manifest(into / manifest)
+            found = read_manifest(into / manifest, root=into)  # includes confined to the base checkout
         except InputError as exc:
             # Fail closed: an unreadable base means every model of this manifest is judged as new.
             notes.append(f"{manifest} at the base cannot be read ({exc.message}); its models count as added")
