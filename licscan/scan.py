@@ -24,6 +24,7 @@ from licscan.licensedb import LicenseDB
 from licscan.lineage import MAX_DEPTH, BaseClaim, Plan, chain_obligations, effective_license, plan, resolve_lineage
 from licscan.lineage.claims import UpstreamLike
 from licscan.sources.base import MetadataSource, SourceError
+from licscan.text import clip
 from licscan.textscan import README, classify_with_texts, needs_text, text_files, weights_scope
 from licscan.types import (
     Classification,
@@ -147,6 +148,13 @@ class Fetcher:
         return plan(self.with_files(record), self.from_card(record).license_class, self.upstreams, attempted)
 
     def _advance(self, key: Key, record: ModelRecord) -> None:
+        """``_follow``, isolated: a bug on one record must not stop the scan (build_result reports it)."""
+        try:
+            self._follow(key, record)
+        except Exception:  # the same error is raised again, per model, by build_result, which reports it
+            return
+
+    def _follow(self, key: Key, record: ModelRecord) -> None:
         """Ask for the files ``record`` still needs, and the bases it names, now."""
         rkey = record_key(record)
         self._record_keys.setdefault(rkey, key)
@@ -278,18 +286,22 @@ def scan(
     def lookup(repo_id: str) -> Outcome | None:
         return outcomes.get(_norm(repo_id, None))
 
-    results = tuple(
-        build_result(
-            ref,
-            outcomes.get(_norm(ref.repo_id, ref.revision)),
-            lookup,
-            classify,
-            fetcher.final_plan,
-            max_depth,
-            fallback=lambda claim: table_classification(db, claim),
-        )
-        for ref in refs
-    )
+    def result_for(ref: ModelRef) -> ModelResult:
+        outcome = outcomes.get(_norm(ref.repo_id, ref.revision))
+        try:
+            return build_result(
+                ref,
+                outcome,
+                lookup,
+                classify,
+                fetcher.final_plan,
+                max_depth,
+                fallback=lambda claim: table_classification(db, claim),
+            )
+        except Exception as exc:  # a licscan bug on one model must not cost the others their results
+            return failed_result(ref, outcome, exc)
+
+    results = tuple(result_for(ref) for ref in refs)
     stamp = (now or _dt.datetime.now(_dt.timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
     return ScanResult(
         models=results,
@@ -315,6 +327,25 @@ def table_classification(db: LicenseDB, claim: BaseClaim) -> Classification | No
             Evidence("upstream-table", f"{claim.repo_id}: {lic.id} ({lic.license_class}) per license_db/models"),
         ),
         licenses=(lic,),
+    )
+
+
+INTERNAL_ERROR = "internal-error"
+
+
+def failed_result(ref: ModelRef, outcome: Outcome | None, exc: Exception) -> ModelResult:
+    """A model licscan failed to classify (a bug): unknown, with a finding that says so and fails closed."""
+    message = f"licscan could not classify this model (a licscan bug: {type(exc).__name__}: {clip(str(exc), 200)})"
+    return ModelResult(
+        ref=ref,
+        revision=outcome.sha if isinstance(outcome, ModelRecord) else None,
+        record=outcome if isinstance(outcome, ModelRecord) else None,
+        failure=None,
+        declared=Classification(None, LicenseClass.UNKNOWN, None),
+        license=None,
+        license_source=None,
+        license_class=LicenseClass.UNKNOWN,
+        findings=(Finding(INTERNAL_ERROR, Severity.ERROR, message),),
     )
 
 

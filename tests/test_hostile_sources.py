@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -223,7 +224,10 @@ def test_an_echoed_token_reaches_neither_snapshot_nor_lock(
     assert (work / "snap" / "models" / "evil" / "echo").is_dir()
     lock = runner.invoke(main, ["lock", "models.txt", "--cache-dir", str(tmp_path / "cache"), "--timeout", "2"])
     assert lock.exit_code == 0, lock.output
-    assert "***" in (work / "models.lock").read_text(encoding="utf-8") or True
+    locked = {m["repo_id"]: m for m in json.loads((work / "models.lock").read_text(encoding="utf-8"))["models"]}
+    # The lock hashes the licence text as scrubbed at the source: the token never entered it.
+    scrubbed = hashlib.sha256(b"LICENSE\0Licence text for ***\n\0").hexdigest()
+    assert locked["evil/echo"]["license_text_sha256"] == scrubbed
     explain = runner.invoke(main, ["explain", "evil/echo", "--cache-dir", str(tmp_path / "cache")])
     assert explain.exit_code == 0, explain.output
     assert "***" in explain.output

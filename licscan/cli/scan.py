@@ -23,7 +23,7 @@ from licscan.cli.common import (
     write_output,
 )
 from licscan.cli.options import cache_options, jobs_opt, manifest_arg, snapshot_opt, timeout_opt
-from licscan.errors import EXIT_FETCH_FAILED, EXIT_GATE_FAILED, EXIT_OK, InputError
+from licscan.errors import EXIT_FETCH_FAILED, EXIT_GATE_FAILED, EXIT_INTERNAL_ERROR, EXIT_OK, InputError
 from licscan.report import FORMATS
 
 
@@ -125,11 +125,25 @@ def scan(
     if prior is not None:  # --baseline: only added and changed models are judged; --locked: all, plus changes
         text, code = compared_output(result, prior, fmt, fail_on or "deny", renderer, warn)
         write_output(text, output)
-        sys.exit(code)
+        sys.exit(_bug_or(result, code))
     from licscan.report.json_report import to_json
 
     write_output(renderer(to_json(result)), output)
-    sys.exit(EXIT_GATE_FAILED if gate else EXIT_FETCH_FAILED if result.fetch_failed else EXIT_OK)
+    sys.exit(_bug_or(result, EXIT_GATE_FAILED if gate else EXIT_FETCH_FAILED if result.fetch_failed else EXIT_OK))
+
+
+def _bug_or(result: Any, code: int) -> int:
+    """70 when licscan failed to classify a model (the report says which), else ``code``."""
+    from licscan.scan import INTERNAL_ERROR
+
+    broken = [m for m in result.models if any(f.code == INTERNAL_ERROR for f in m.findings)]
+    if not broken:
+        return code
+    warn(
+        f"{len(broken)} model(s) could not be classified because of a licscan bug (finding {INTERNAL_ERROR}); "
+        "the other models' results are in the report"
+    )
+    return EXIT_INTERNAL_ERROR
 
 
 def compared_output(
