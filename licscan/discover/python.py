@@ -726,7 +726,8 @@ def analyse_python(source: str, path: str, line_of: Callable[[int], int] | None 
             tree = ast.parse(source, filename=path)
         except SyntaxError as exc:
             line = (line_of or (lambda n: n))(exc.lineno or 1)
-            return FileFindings(warnings=(f"{path}:{line}: Python syntax error ({exc.msg}; Python 2 code?); skipped",))
+            hint = "; Python 2 code?" if "Missing parentheses" in exc.msg or exc.msg == "invalid syntax" else ""
+            return FileFindings(warnings=(f"{path}:{line}: Python syntax error ({exc.msg}{hint}); skipped",))
         except (ValueError, RecursionError, MemoryError) as exc:
             return FileFindings(warnings=(f"{path}: cannot parse ({type(exc).__name__}); skipped",))
     analyzer = _Analyzer(tree, path, line_of or (lambda n: n))

@@ -194,7 +194,8 @@ class _Scanner:
                     self.assignment(name, assigned, line, self.kind_of_var)
             return
         server = any(any(s in w for s in _SERVER_WORDS) for w in words[:6])
-        program = words[0].rsplit("/", 1)[-1]
+        # A container's command is often only arguments to the image's entrypoint (`--model-id X`).
+        program = "command" if words[0].startswith("-") else words[0].rsplit("/", 1)[-1]
         revision = self._flag_value(words, _REVISION_FLAGS)
         for i, word in enumerate(words):
             url = hub_url_repo(word)
