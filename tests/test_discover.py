@@ -171,7 +171,8 @@ def test_how_says_what_was_read(found: Discovery) -> None:
     assert how[("meta-llama/Llama-3.2-1B", "training/train.py")] == (
         "AutoTokenizer.from_pretrained (via args.model_name_or_path)"  # the first call on the line's id
     )
-    assert how[("smangrul/llama-3.2-1b-lora-sft", "training/train.py")] == "PeftModel.from_pretrained (via args.adapter)"
+    adapter = how[("smangrul/llama-3.2-1b-lora-sft", "training/train.py")]
+    assert adapter == "PeftModel.from_pretrained (via args.adapter)"
     assert how[("HuggingFaceH4/zephyr-7b-beta", "service/docker-compose.yml")] == "command --model-id"
 
 

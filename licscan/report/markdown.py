@@ -83,7 +83,8 @@ def apis_markdown(doc: dict[str, Any]) -> str:
         if len(locations) > 3:
             where += f" (+{len(locations) - 3})"
         model = md_escape(api["model"], 80) if api.get("model") else "–"
-        out.append(f"| {md_escape(api.get('provider'), 40)} | {model} | {md_escape(api.get('serving'), 40)} | {where} |\n")
+        provider, serving = md_escape(api.get("provider"), 40), md_escape(api.get("serving"), 40)
+        out.append(f"| {provider} | {model} | {serving} | {where} |\n")
     if len(apis) > _API_ROWS:
         out.append(f"\n… and {len(apis) - _API_ROWS} more; see the full report.\n")
     return "".join(out)
