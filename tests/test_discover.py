@@ -229,6 +229,10 @@ def test_cli_table_and_missing_path() -> None:
     assert missing.exit_code == 2 and "no/such/dir: no such file or folder" in missing.stderr
 
 
+def test_worker_processes_give_the_same_result(found: Discovery) -> None:
+    assert discover([CORPUS], workers=2) == found
+
+
 def test_several_paths_are_relative_to_the_working_directory(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(CORPUS)
     both = discover([Path("proxy"), Path("webapp")])

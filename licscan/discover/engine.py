@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from licscan.discover.model import (
@@ -27,6 +28,7 @@ from licscan.discover.walk import kind_of, list_files
 
 MAX_BYTES = 5 * 1024 * 1024
 _SNIFF = 8192
+PARALLEL_FROM = 400  # files: below this, starting worker processes costs more than it saves
 
 
 def _readers() -> dict[str, Callable[[str, str], FileFindings]]:
@@ -92,12 +94,41 @@ def analyse_file(full: str, relative: str, kind: str, readers: dict[str, Callabl
         return FileFindings(warnings=(f"{relative}: nested too deeply to read; skipped",))
 
 
-def discover(paths: Iterable[Path]) -> Discovery:
-    """Discover every use under ``paths`` (folders or files). Locations are relative to the one PATH given,
-    or to the working directory when there are several."""
-    roots = list(paths)
+@lru_cache(maxsize=1)
+def _worker_readers() -> dict[str, Callable[[str, str], FileFindings]]:
+    return _readers()
+
+
+def _job(job: tuple[str, str, str]) -> FileFindings:
+    """One file, in a worker process (module level, so it pickles)."""
+    return analyse_file(job[0], job[1], job[2], _worker_readers())
+
+
+def _run(jobs: list[tuple[str, str, str]], workers: int | None) -> list[FileFindings]:
+    """Every file's findings, in order: in worker processes for a large tree (files are independent)."""
+    count = workers if workers is not None else (os.cpu_count() or 1) if len(jobs) >= PARALLEL_FROM else 1
+    if count > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # forkserver/spawn, not fork: the caller may run threads (a server, a progress bar) that fork would copy.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        try:
+            with ProcessPoolExecutor(max_workers=min(count, 8), mp_context=context) as pool:
+                return list(pool.map(_job, jobs, chunksize=max(1, min(256, len(jobs) // (count * 8)))))
+        except (OSError, RuntimeError, ImportError):
+            pass  # no worker processes here (a sandbox without semaphores): read the files in this process
     readers = _readers()
-    parts: list[FileFindings] = []
+    return [analyse_file(full, shown, kind, readers) for full, shown, kind in jobs]
+
+
+def discover(paths: Iterable[Path], workers: int | None = None) -> Discovery:
+    """Discover every use under ``paths`` (folders or files). Locations are relative to the one PATH given,
+    or to the working directory when there are several. ``workers``: processes (default: one per core for a
+    large tree)."""
+    roots = list(paths)
+    jobs: list[tuple[str, str, str]] = []
     warnings: list[str] = []
     count = 0
     single = len(roots) == 1
@@ -119,8 +150,8 @@ def discover(paths: Iterable[Path]) -> Discovery:
             if kind is None:
                 continue
             count += 1
-            shown = prefix + relative
-            parts.append(analyse_file(os.path.join(base, relative), shown, kind, readers))
+            jobs.append((os.path.join(base, relative), prefix + relative, kind))
+    parts = _run(jobs, workers)
     label = str(roots[0]) if single else "."
     return merge_findings(parts, label, warnings, count, tuple(str(r) for r in roots))
 

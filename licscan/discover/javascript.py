@@ -18,8 +18,9 @@ from licscan.discover.hubids import hub_id
 from licscan.discover.model import ApiUse, FileFindings, Location, ModelUse, Unresolved
 from licscan.discover.providers import endpoint_provider, env_provider, prefixed, serving
 
-TRIGGERS = re.compile(r"openai|anthropic|@google/|@ai-sdk|ollama|groq|mistral|cohere|bedrock|together|replicate|"
-                      r"transformers|@huggingface|@langchain|fireworks|deepseek|openrouter|xai")
+TRIGGER_WORDS = ("openai", "anthropic", "@google/", "@ai-sdk", "ollama", "groq", "mistral", "cohere", "bedrock",
+                 "together", "replicate", "transformers", "@huggingface", "@langchain", "fireworks", "deepseek",
+                 "openrouter", "xai", "ai-sdk-provider")
 
 # Package -> provider of its client class (None: decided by the endpoint, default openai).
 _SDKS: dict[str, str | None] = {
@@ -327,7 +328,7 @@ class _JsAnalyzer:
 
 
 def analyse_javascript(text: str, path: str) -> FileFindings:
-    if not TRIGGERS.search(text):
+    if not any(word in text for word in TRIGGER_WORDS):
         return FileFindings()
     return _JsAnalyzer(text, path).run()
 

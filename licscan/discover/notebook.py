@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from licscan.discover.model import FileFindings
-from licscan.discover.python import TRIGGERS, analyse_python
+from licscan.discover.python import analyse_python, might_use
 from licscan.discover.shell import analyse_shell_lines
 
 _SHELL_CELL = re.compile(r"^\s*%%(?:bash|sh|script\s+(?:bash|sh))\b")
@@ -97,7 +97,7 @@ def analyse_notebook(raw: str, path: str) -> FileFindings:
         python.append(("\n", pairs[-1][1] if pairs else 1))
     findings = [analyse_shell_lines(shell, path)] if shell else []
     source = "".join(text for text, _ in python)
-    if TRIGGERS.search(source):
+    if might_use(source):
         findings.append(_analyse_cells(source, python, path, sources))
     return merge(findings)
 

@@ -20,14 +20,21 @@ from licscan.discover.model import ApiUse, DatasetUse, FileFindings, Location, M
 from licscan.discover.providers import endpoint_provider, env_provider, model_provider, prefixed, serving
 from licscan.discover.pyresolve import Resolver, Scope, _Element, bind_targets, dotted, keyword
 
-# Cheap pre-filter: a file that mentions none of these cannot hold a use, and is never parsed.
-TRIGGERS = re.compile(
-    r"from_pretrained|from_model_id|from_single_file|pipeline|SentenceTransformer|CrossEncoder|SparseEncoder|"
-    r"hf_hub_download|snapshot_download|InferenceClient|load_dataset|vllm|llama_cpp|ollama|create_model|"
-    r"open_clip|openai|OpenAI|anthropic|Anthropic|genai|vertexai|bedrock|cohere|mistral|groq|Groq|together|"
-    r"Together|fireworks|Fireworks|replicate|xai_sdk|langchain|llama_index|litellm|dspy|pydantic_ai|smolagents|"
-    r"crewai|lmstudio|HuggingFace|boto3"
+# Cheap pre-filter: a file that mentions none of these cannot hold a use, and is never parsed. Plain
+# substring tests (C speed) beat one big regex alternation several times over on files that match nothing.
+TRIGGER_WORDS = (
+    "from_pretrained", "from_model_id", "from_single_file", "pipeline", "SentenceTransformer", "CrossEncoder",
+    "SparseEncoder", "hf_hub_download", "snapshot_download", "InferenceClient", "load_dataset", "vllm", "llama_cpp",
+    "ollama", "create_model", "open_clip", "openai", "OpenAI", "anthropic", "Anthropic", "genai", "vertexai",
+    "bedrock", "cohere", "mistral", "groq", "Groq", "together", "Together", "fireworks", "Fireworks", "replicate",
+    "xai_sdk", "langchain", "llama_index", "litellm", "dspy", "pydantic_ai", "smolagents", "crewai", "lmstudio",
+    "HuggingFace", "boto3", "get_dataset",
 )
+
+
+def might_use(source: str) -> bool:
+    return any(word in source for word in TRIGGER_WORDS)
+
 
 # load_dataset's builtin builders (data files, not Hub datasets).
 _BUILDERS = frozenset(
@@ -720,7 +727,7 @@ def analyse_python(source: str, path: str, line_of: Callable[[int], int] | None 
                    tree: ast.Module | None = None) -> FileFindings:
     """Every use in one Python source; a syntax error is a warning and nothing else."""
     if tree is None:
-        if not TRIGGERS.search(source):
+        if not might_use(source):
             return FileFindings()
         try:
             tree = ast.parse(source, filename=path)
