@@ -181,6 +181,11 @@ _OPEN_WEIGHTS = re.compile(
     r"tinyllama|orca",
     re.IGNORECASE,
 )
+# Proprietary families that hosts of open weights also resell (Replicate, OpenRouter): never open weights.
+_CLOSED = re.compile(
+    r"gpt-(?!oss|j\b|neo|2\b)|claude|gemini-|grok|flux-(?:1\.1-)?pro|flux-pro|command-|(?:^|/)o[134]\b|dall-e|imagen|sonar",
+    re.IGNORECASE,
+)
 _PRIVATE_SUFFIXES = (".local", ".internal", ".lan", ".svc", ".cluster.local", ".localhost", ".home.arpa")
 
 
@@ -288,4 +293,8 @@ def serving(provider: str, model: str | None, private: bool = False) -> str:
         return "self-hosted"
     if model is None:
         return "hosted-open-weights" if provider in _OPEN_ONLY_HOSTS else "closed-api"
+    if _CLOSED.search(model):
+        return "closed-api"
+    if provider in _OPEN_ONLY_HOSTS:  # what these hosts run are Hub repos and other open weights
+        return "hosted-open-weights"
     return "hosted-open-weights" if is_open_weights(model) else "closed-api"

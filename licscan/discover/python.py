@@ -540,7 +540,12 @@ class _Analyzer(ast.NodeVisitor):
                         ep = endpoint_provider(value.text)
                         ep_provider, private, ep_how = ep.provider, ep.private, f"endpoint {ep.text}"
                     else:
-                        self.api(ep_provider or provider, value.text, value.line, f"{name}(model=)", private)
+                        routed_to = ep_provider or provider
+                        self.api(routed_to, value.text, value.line, f"{name}(model=)", private)
+                        repo = hub_id(value.text)
+                        if repo is not None and routed_to not in ("huggingface-inference", "vllm", "tgi"):
+                            # Inference Providers serve Hub repos: the repo's licence binds whoever routes it.
+                            self.out.models.append(ModelUse(repo, None, self.loc(value.line, f"{name}(model=)")))
                 if values and not all("://" in v.text for v in values):
                     self.clients[id(node)] = _Client(ep_provider or provider, private, name, node.lineno, used=True)
                     return True
