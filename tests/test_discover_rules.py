@@ -81,8 +81,8 @@ def test_hub_urls() -> None:
         ("https://xyz.us-east-1.aws.endpoints.huggingface.cloud", "huggingface-inference", False),
         ("http://localhost:11434/v1", "ollama", True),
         ("http://127.0.0.1:1234/v1", "lm-studio", True),
-        ("http://localhost:8000/v1", "vllm", True),
-        ("http://0.0.0.0:8080", "tgi", True),
+        ("http://localhost:8000/v1", "openai-compatible", True),  # every dev server's port: names nothing
+        ("http://0.0.0.0:8080", "openai-compatible", True),
         ("http://vllm-coder:8000/v1", "vllm", True),  # a compose service
         ("http://ollama:11434", "ollama", True),
         ("http://10.0.3.7:9000/v1", "openai-compatible", True),
@@ -233,7 +233,7 @@ def test_python_clients_endpoint_first() -> None:
         ("azure-openai", "gpt-4o-deploy", "closed-api"),
         ("aws-bedrock", "anthropic.claude-3-5-sonnet-20240620-v1:0", "closed-api"),
         ("google-vertex", "gemini-2.0-flash", "closed-api"),
-        ("vllm", "Qwen/Qwen2.5-7B-Instruct", "self-hosted"),
+        ("openai-compatible", "Qwen/Qwen2.5-7B-Instruct", "self-hosted"),
         ("deepseek", "deepseek-chat", "hosted-open-weights"),
     }
     assert models(found) == {("Qwen/Qwen2.5-7B-Instruct", None, 20)}  # served by the team's vLLM: its licence binds

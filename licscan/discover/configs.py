@@ -21,7 +21,7 @@ from typing import Any
 from licscan.discover.hubids import hub_id, hub_url_repo, split_revision
 from licscan.discover.model import ApiUse, DatasetUse, FileFindings, Location, ModelUse, Unresolved
 from licscan.discover.notebook import merge
-from licscan.discover.providers import endpoint_provider, model_provider, prefixed, serving
+from licscan.discover.providers import PROVIDERS, endpoint_provider, is_open_weights, model_provider, prefixed, serving
 from licscan.discover.shell import analyse_env_pairs, analyse_shell_lines, analyse_words
 
 STRONG_KEYS = frozenset({"model_name_or_path", "pretrained_model_name_or_path", "base_model_name_or_path",
@@ -30,12 +30,14 @@ WEAK_KEYS = frozenset({"model", "model_name", "model_id", "base_model", "repo_id
                        "pretrained", "base_model_id", "teacher_model", "reward_model", "ref_model", "tokenizer",
                        "draft_model", "embedding_model", "embed_model", "reranker_model", "modelId", "modelName",
                        "hf_model_id", "base_model_config", "pretrained_model", "llm_model", "rerank_model",
-                       "teacher_model_name_or_path", "reward_model_name_or_path", "critic_model", "model_path"})
+                       "teacher_model_name_or_path", "reward_model_name_or_path", "critic_model", "model_path",
+                       "modelURL", "model_url", "modelUrl", "modelRepo", "hfModel"})
 DATASET_KEYS = frozenset({"dataset_name", "dataset", "dataset_id", "hf_dataset", "dataset_repo", "dataset_path"})
 _SHELL_KEYS = frozenset({"command", "entrypoint", "run", "script", "args", "cmd", "before_script", "after_script"})
 # Hub organisations whose names are also provider prefixes: openai/whisper-large-v3 is a Hub repo,
 # openai/gpt-4o is a hosted model.
 _HUB_ORGS = frozenset({"openai", "google", "mistralai", "huggingface", "groq", "meta", "together", "replicate"})
+_VENDORS = frozenset(slug for slug, kind in PROVIDERS.items() if kind == "vendor")
 _TEMPLATE = re.compile(r"\$\{|\{\{|\$\(|%\(|^\$[A-Za-z_]")
 _SKIP_JSON = re.compile(
     r"(?:^|/)(?:package(?:-lock)?\.json|tsconfig[^/]*\.json|jsconfig\.json|composer\.json|tokenizer\.json|"
@@ -148,8 +150,10 @@ class _Walker:
                 return slug, rest
             return None
         if "/" not in value and ":" not in value:
+            # A bare id names a hosted model only when it is a vendor's own proprietary one (gpt-4o, claude-...):
+            # `model: Llama-3.1-8B-Instruct` is a label or a local name, whoever else serves it.
             slug_or_none = model_provider(value)
-            if slug_or_none is not None:
+            if slug_or_none in _VENDORS and not is_open_weights(value):
                 return slug_or_none, value
         return None
 
@@ -261,6 +265,25 @@ def _documents(text: str) -> Iterator[Any]:
         yield _yaml_tree(document)
 
 
+_LINE_KEY = re.compile(r"""^\s*(?:-\s+)?["']?([A-Za-z_][\w]*)["']?\s*:\s*["']?([^"'#{}\s][^"'#\s]*)["']?\s*(?:#.*)?$""")
+
+
+def _template_lines(text: str, path: str) -> FileFindings:
+    """A Helm or Jinja template is not YAML until rendered: read its literal ``key: value`` lines only."""
+    walker = _Walker(path, text, ":")
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _LINE_KEY.match(line)
+        if not match:
+            continue
+        key, value = match.group(1), match.group(2)
+        scalar = S(value, number)
+        if key in STRONG_KEYS or key in WEAK_KEYS:
+            walker.model_value(key, scalar, None)
+        elif key in DATASET_KEYS:
+            walker.dataset_value(key, scalar, None)
+    return walker.findings()
+
+
 def analyse_yaml(text: str, path: str) -> FileFindings:
     import yaml
 
@@ -269,6 +292,8 @@ def analyse_yaml(text: str, path: str) -> FileFindings:
         for document in _documents(text):
             walker.walk(document)
     except yaml.YAMLError as exc:
+        if "{{" in text or "{%" in text:
+            return _template_lines(text, path)
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else path
         return walker.findings((f"{where}: invalid YAML ({getattr(exc, 'problem', None) or exc}); skipped the rest",))

@@ -92,6 +92,8 @@ def analyse_file(full: str, relative: str, kind: str, readers: dict[str, Callabl
         return readers[kind](text, relative)
     except RecursionError:
         return FileFindings(warnings=(f"{relative}: nested too deeply to read; skipped",))
+    except Exception as exc:  # a reader's bug must cost this file only, never the run
+        return FileFindings(warnings=(f"{relative}: could not be analysed ({type(exc).__name__}: {exc}); skipped",))
 
 
 @lru_cache(maxsize=1)

@@ -73,7 +73,8 @@ _HOSTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r".+\.endpoints\.huggingface\.cloud", "huggingface-inference"),
     )
 )
-_LOCAL_PORTS = {11434: "ollama", 1234: "lm-studio", 8000: "vllm", 8080: "tgi"}
+# Only distinctive default ports name a server: 8000 and 8080 are every dev server's, so they name none.
+_LOCAL_PORTS = {11434: "ollama", 1234: "lm-studio"}
 _HOST_WORDS = (("ollama", "ollama"), ("vllm", "vllm"), ("lmstudio", "lm-studio"), ("lm-studio", "lm-studio"),
                ("text-generation", "tgi"), ("tgi", "tgi"))
 # Environment variable names that say which service a client is pointed at (GROQ_BASE_URL, TOGETHER_API_KEY).
@@ -274,7 +275,7 @@ def catalogue() -> dict[str, str]:
 def model_provider(model: str) -> str | None:
     """The provider a bare model id belongs to: the catalogue, then the regex families; None when unknown."""
     key = model.strip()
-    found = catalogue().get(key) or catalogue().get(key.lower())
+    found = catalogue().get(key)
     if found:
         return found
     for pattern, slug in _FAMILIES:

@@ -13,7 +13,7 @@ caller reports that, never a guess.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 _MAX_DEPTH = 12
@@ -41,6 +41,8 @@ class Scope:
 
     names: dict[str, list[ast.expr | _Element]] = field(default_factory=dict)
     params: set[str] = field(default_factory=set)
+    function: str = ""  # the function's name ("" for the module and lambdas)
+    positional: tuple[str, ...] = ()  # its positional parameters, in order
 
     def bind(self, name: str, value: ast.expr | _Element) -> None:
         self.names.setdefault(name, []).append(value)
@@ -84,12 +86,93 @@ def bind_targets(scope: Scope, target: ast.expr, value: ast.expr | _Element) -> 
                     scope.bind(element.id, _Element(value, i) if isinstance(value, ast.expr) else value)
 
 
+def scope_of(body: Iterable[ast.stmt], args: ast.arguments | None = None,
+              decorators: Iterable[ast.expr] = ()) -> Scope:
+    """Bindings of one scope: assignments, loops and comprehensions in ``body`` (not in nested functions)."""
+    scope = Scope()
+    if args is not None:
+        positional = [*args.posonlyargs, *args.args]
+        for arg, default in zip(positional[len(positional) - len(args.defaults):], args.defaults, strict=True):
+            scope.bind(arg.arg, default)
+        for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+            if kw_default is not None:
+                scope.bind(arg.arg, kw_default)
+        scope.params = {a.arg for a in (*positional, *args.kwonlyargs)} - set(scope.names)
+        for decorator in decorators:  # @click.option("--model", default="org/x")
+            if isinstance(decorator, ast.Call) and (dotted(decorator.func) or "").endswith("option"):
+                option_default = keyword(decorator, "default")
+                names = [a.value for a in decorator.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+                longest = max(names, key=len) if names else None
+                if option_default is not None and longest:
+                    param = longest.lstrip("-").replace("-", "_")
+                    scope.bind(param, option_default)
+                    scope.params.discard(param)
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                bind_targets(scope, target, node.value)
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            bind_targets(scope, node.target, node.value)
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            bind_targets(scope, node.target, _Element(node.iter, None))
+        elif isinstance(node, ast.NamedExpr):
+            bind_targets(scope, node.target, node.value)
+        stack.extend(ast.iter_child_nodes(node))
+    return scope
+
+
+CallSites = dict[str, list[tuple[ast.Call, tuple[Scope, ...]]]]
+
+
+def index_scopes(tree: ast.Module) -> tuple[dict[int, Scope], CallSites]:
+    """Every scope of the file (by id of its node) and every call by callee name, with the scopes around it.
+
+    The call sites let a parameter without a default be resolved from what the file passes to it:
+    ``def load(name): return AutoModel.from_pretrained(name)`` then ``load("org/x")``.
+    """
+    scopes: dict[int, Scope] = {id(tree): scope_of(tree.body)}
+    calls: CallSites = {}
+
+    def visit(nodes: Iterable[ast.AST], stack: tuple[Scope, ...]) -> None:
+        for node in nodes:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                visit([*node.decorator_list, *node.args.defaults,
+                       *[d for d in node.args.kw_defaults if d is not None]], stack)
+                scope = scope_of(node.body, node.args, node.decorator_list)
+                scope.function = node.name
+                scope.positional = tuple(a.arg for a in (*node.args.posonlyargs, *node.args.args))
+                scopes[id(node)] = scope
+                visit(node.body, (*stack, scope))
+            elif isinstance(node, ast.Lambda):
+                scope = scope_of([], node.args)
+                scopes[id(node)] = scope
+                visit([node.body], (*stack, scope))
+            else:
+                if isinstance(node, ast.Call):
+                    func = node.func
+                    callee = func.attr if isinstance(func, ast.Attribute) else dotted(func)
+                    if callee:
+                        calls.setdefault(callee, []).append((node, stack))
+                visit(ast.iter_child_nodes(node), stack)
+
+    visit(tree.body, (scopes[id(tree)],))
+    return scopes, calls
+
+
+
 class Resolver:
     """Resolves expressions against a stack of scopes and the file's attribute defaults."""
 
-    def __init__(self, attributes: dict[str, list[ast.expr]]) -> None:
+    def __init__(self, attributes: dict[str, list[ast.expr]], calls: CallSites | None = None) -> None:
         self.attributes = attributes
+        self.calls = calls or {}
         self.stack: list[Scope] = []
+        self._following: set[tuple[str, str]] = set()  # parameters being resolved from call sites (no cycles)
+        self._names: set[tuple[int, str]] = set()  # names being resolved (no cycles)
 
     def resolve(self, node: ast.expr | None) -> Resolution:
         if node is None:
@@ -134,15 +217,31 @@ class Resolver:
         if isinstance(node, ast.Name):
             bound = self.lookup(node.id)
             if bound is None:
-                yield f"function parameter {node.id}" if self.is_param(node.id) else f"name {node.id} is not a literal"
+                if self.is_param(node.id):
+                    yield from self._call_sites(node.id, depth, via)
+                else:
+                    yield f"name {node.id} is not a literal"
                 return
-            for value in bound:
-                yield from self._walk(value, depth + 1, via or f"via {node.id}")
+            key = (id(bound), node.id)
+            if key in self._names:  # `x = x or "org/y"`: the name's own earlier value, already being followed
+                return
+            self._names.add(key)
+            try:
+                for value in bound:
+                    yield from self._walk(value, depth + 1, via or f"via {node.id}")
+            finally:
+                self._names.discard(key)
             return
         if isinstance(node, ast.Attribute):
             name = dotted(node)
             if name in ("sys.argv",):
                 yield "command-line argument (sys.argv)"
+                return
+            # `DEFAULT.id` where DEFAULT is `ModelConfig(id="openai:gpt-4o", ...)` (directly, in a dict or a list).
+            fields = [f for c in self._objects(node.value, depth) if (f := keyword(c, node.attr)) is not None]
+            if fields:
+                for value in fields:
+                    yield from self._walk(value, depth + 1, via or f"via {name or node.attr}")
                 return
             bound_attr = self.attributes.get(node.attr)
             if bound_attr:
@@ -174,6 +273,66 @@ class Resolver:
             return
         text = ast.unparse(node)
         yield f"computed value {text[:60]}"
+
+    def _objects(self, node: ast.expr | _Element, depth: int) -> list[ast.Call]:
+        """The constructor calls an expression may evaluate to (a registry of config objects), as far as visible."""
+        if depth > _MAX_DEPTH:
+            return []
+        if isinstance(node, ast.Call):
+            return [node]
+        if isinstance(node, _Element):
+            iterable = node.iterable
+            if isinstance(iterable, ast.Name):
+                return [c for v in self.lookup(iterable.id) or [] if isinstance(v, ast.expr)
+                        for c in self._objects(_Element(v, node.index), depth + 1)]
+            if isinstance(iterable, (ast.List, ast.Tuple, ast.Set)) and node.index is None:
+                return [c for e in iterable.elts for c in self._objects(e, depth + 1)]
+            target: ast.expr | None = None
+            if isinstance(iterable, ast.Dict):
+                target = iterable
+            elif (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute)
+                  and iterable.func.attr == "values"):
+                target = iterable.func.value
+            if target is None:
+                return []
+            return [c for d in self._dicts(target) for v in d.values for c in self._objects(v, depth + 1)]
+        if isinstance(node, ast.Name):
+            return [c for v in self.lookup(node.id) or [] for c in self._objects(v, depth + 1)]
+        if isinstance(node, ast.Subscript):
+            key = node.slice
+            out: list[ast.Call] = []
+            for mapping in self._dicts(node.value):
+                for k, value in zip(mapping.keys, mapping.values, strict=True):
+                    if not isinstance(key, ast.Constant) or (isinstance(k, ast.Constant) and k.value == key.value):
+                        out.extend(self._objects(value, depth + 1))
+            return out
+        return []
+
+    def _call_sites(self, param: str, depth: int, via: str) -> Iterator[Value | str]:
+        """A parameter without default: what the file's calls of its function pass to it."""
+        scope = next((s for s in reversed(self.stack) if param in s.params), None)
+        sites = self.calls.get(scope.function, []) if scope is not None and scope.function else []
+        key = (scope.function if scope else "", param)
+        if not sites or key in self._following or scope is None:
+            yield f"function parameter {param}"
+            return
+        self._following.add(key)
+        saved = self.stack
+        found_any = False
+        try:
+            for call, stack in sites:
+                arg = _argument(call, param, scope.positional)
+                if arg is None:
+                    continue
+                self.stack = list(stack)
+                for item in self._walk(arg, depth + 1, via or f"via {scope.function}({param}=...)"):
+                    found_any = found_any or isinstance(item, Value)
+                    yield item
+        finally:
+            self.stack = saved
+            self._following.discard(key)
+        if not found_any:
+            yield f"function parameter {param}"
 
     def _elements(self, node: _Element, depth: int, via: str) -> Iterator[Value | str]:
         iterable = node.iterable
@@ -322,6 +481,22 @@ class Resolver:
                     yield from self._walk(node.args[1], depth + 1, via)
                 return
         yield f"value returned by {name or ast.unparse(node.func)[:40]}()"
+
+
+def _argument(call: ast.Call, param: str, positional: tuple[str, ...]) -> ast.expr | None:
+    """The argument a call passes for ``param`` (by keyword, or by position; a method called on an object
+    passes ``self`` implicitly)."""
+    given = _keyword(call, param)
+    if given is not None:
+        return given
+    if param not in positional:
+        return None
+    index = positional.index(param)
+    if positional and positional[0] in ("self", "cls") and isinstance(call.func, ast.Attribute):
+        index -= 1
+    if 0 <= index < len(call.args) and not isinstance(call.args[index], ast.Starred):
+        return call.args[index]
+    return None
 
 
 def _keyword(call: ast.Call, *names: str) -> ast.expr | None:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from licscan.discover.hubids import hub_id, hub_url_repo, looks_local
 from licscan.discover.model import ApiUse, DatasetUse, FileFindings, Location, ModelUse, Unresolved
 from licscan.discover.providers import endpoint_provider, env_provider, model_provider, prefixed, serving
-from licscan.discover.pyresolve import Resolver, Scope, _Element, bind_targets, dotted, keyword
+from licscan.discover.pyresolve import Resolver, dotted, index_scopes, keyword
 
 # Cheap pre-filter: a file that mentions none of these cannot hold a use, and is never parsed. Plain
 # substring tests (C speed) beat one big regex alternation several times over on files that match nothing.
@@ -183,45 +183,6 @@ def _imports(tree: ast.Module) -> dict[str, str]:
     return table
 
 
-def _scope_of(body: Iterable[ast.stmt], args: ast.arguments | None = None,
-              decorators: Iterable[ast.expr] = ()) -> Scope:
-    """Bindings of one scope: assignments, loops and comprehensions in ``body`` (not in nested functions)."""
-    scope = Scope()
-    if args is not None:
-        positional = [*args.posonlyargs, *args.args]
-        for arg, default in zip(positional[len(positional) - len(args.defaults):], args.defaults, strict=True):
-            scope.bind(arg.arg, default)
-        for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
-            if kw_default is not None:
-                scope.bind(arg.arg, kw_default)
-        scope.params = {a.arg for a in (*positional, *args.kwonlyargs)} - set(scope.names)
-        for decorator in decorators:  # @click.option("--model", default="org/x")
-            if isinstance(decorator, ast.Call) and (dotted(decorator.func) or "").endswith("option"):
-                option_default = keyword(decorator, "default")
-                names = [a.value for a in decorator.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-                longest = max(names, key=len) if names else None
-                if option_default is not None and longest:
-                    param = longest.lstrip("-").replace("-", "_")
-                    scope.bind(param, option_default)
-                    scope.params.discard(param)
-    stack: list[ast.AST] = list(body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                bind_targets(scope, target, node.value)
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            bind_targets(scope, node.target, node.value)
-        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-            bind_targets(scope, node.target, _Element(node.iter, None))
-        elif isinstance(node, ast.NamedExpr):
-            bind_targets(scope, node.target, node.value)
-        stack.extend(ast.iter_child_nodes(node))
-    return scope
-
-
 def _attributes(tree: ast.Module) -> dict[str, list[ast.expr]]:
     """Attribute name -> literal defaults: ``self.x = ...``, class fields, argparse ``add_argument`` defaults."""
     table: dict[str, list[ast.expr]] = {}
@@ -259,8 +220,9 @@ class _Analyzer(ast.NodeVisitor):
         self.path = path
         self.line_of = line_of
         self.imports = _imports(tree)
-        self.resolver = Resolver(_attributes(tree))
-        self.module_scope = _scope_of(tree.body)
+        self.scopes, calls = index_scopes(tree)
+        self.resolver = Resolver(_attributes(tree), calls)
+        self.module_scope = self.scopes[id(tree)]
         self.resolver.stack.append(self.module_scope)
         self.out = _Out()
         self.clients: dict[int, _Client] = {}  # id(constructor call) -> client
@@ -280,13 +242,13 @@ class _Analyzer(ast.NodeVisitor):
             self.visit(decorator)
         for default in [*node.args.defaults, *[d for d in node.args.kw_defaults if d is not None]]:
             self.visit(default)
-        self.resolver.stack.append(_scope_of(node.body, node.args, node.decorator_list))
+        self.resolver.stack.append(self.scopes[id(node)])
         for stmt in node.body:
             self.visit(stmt)
         self.resolver.stack.pop()
 
     def visit_Lambda(self, node: ast.Lambda) -> None:
-        self.resolver.stack.append(_scope_of([], node.args))
+        self.resolver.stack.append(self.scopes[id(node)])
         self.visit(node.body)
         self.resolver.stack.pop()
 
@@ -360,7 +322,7 @@ class _Analyzer(ast.NodeVisitor):
     def api(self, provider: str, model: str | None, line: int, how: str, private: bool = False) -> None:
         slug = provider
         self.out.apis.append(ApiUse(slug, model, serving(slug, model, private), self.loc(line, how)))
-        if slug in ("huggingface-inference", "vllm", "tgi") and model is not None:
+        if (slug in ("huggingface-inference", "vllm", "tgi") or (slug == "openai-compatible" and private)) and model:
             repo = hub_id(model)
             if repo is not None:
                 self.out.models.append(ModelUse(repo, None, self.loc(line, f"served by {slug}: {how}")))
