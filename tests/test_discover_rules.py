@@ -172,9 +172,49 @@ def test_python_non_uses() -> None:
         boto3.client("bedrock")  # the control plane lists models; it runs none
         AutoModel.from_pretrained("./local/dir")
         AutoModel.from_pretrained("/abs/path")
+        AutoModel.from_pretrained("path_to_llama_7b")  # a bare word outside the legacy root repos: a folder
+        AutoModel.from_pretrained(checkpoint_dir / "unwrapped_model")  # pathlib: a path, not even unresolved
+        AutoModel.from_pretrained(Path(__file__).parent / "tiny")
+        AutoModel.from_pretrained(os.path.join(root, "model"))
         '''
     )
     assert found == FileFindings()
+
+
+def test_python_registries_and_wrapper_functions() -> None:
+    found = py(
+        """
+        from dataclasses import dataclass
+        from langchain.chat_models import init_chat_model
+        from transformers import AutoModel
+
+        @dataclass
+        class ModelConfig:
+            id: str
+            name: str
+
+        MODELS = {"fast": ModelConfig(id="openai:gpt-4o-mini", name="Fast"),
+                  "smart": ModelConfig(id="anthropic:claude-3-5-sonnet-latest", name="Smart")}
+        DEFAULT = MODELS["fast"]
+        FALLBACKS = [MODELS["smart"]]
+        primary = init_chat_model(model=DEFAULT.id)
+        backups = [init_chat_model(model=f.id) for f in FALLBACKS]
+
+        def load(name, dtype="auto"):
+            return AutoModel.from_pretrained(name, torch_dtype=dtype)
+
+        class Loader:
+            def get(self, repo):
+                return load(repo)
+
+        load("acme/wrapped")
+        Loader().get("acme/method")
+        """
+    )
+    assert apis(found) == {("openai", "gpt-4o-mini", "closed-api"), ("anthropic", "claude-3-5-sonnet-latest",
+                                                                    "closed-api")}
+    assert {m[0] for m in models(found)} == {"acme/wrapped", "acme/method"}
+    assert found.unresolved == ()
 
 
 def test_python_loaders() -> None:
@@ -343,9 +383,14 @@ def test_modelfile_and_javascript() -> None:
             await hf.textGeneration({ model: "acme/hosted-js", inputs: "hi" });
             const notAClient = { model: "not/a-use" };
             """
+        ) + textwrap.dedent(
+            """            import { gateway } from "@ai-sdk/gateway";
+            const title = gateway.languageModel("google/gemini-2.5-flash-lite");
+            """
         ),
         "app.ts",
     )
     assert apis(found) == {("groq", "llama-3.1-8b-instant", "hosted-open-weights"),
-                           ("huggingface-inference", "acme/hosted-js", "hosted-open-weights")}
+                           ("huggingface-inference", "acme/hosted-js", "hosted-open-weights"),
+                           ("google-gemini", "gemini-2.5-flash-lite", "closed-api")}
     assert models(found) == {("acme/hosted-js", None, 6)}

@@ -20,6 +20,12 @@ _FILE_SUFFIX = re.compile(
     re.IGNORECASE,
 )
 _WINDOWS_PATH = re.compile(r"^[A-Za-z]:[\\/]")
+# The legacy root-level repos (no namespace) transformers still resolves, such as gpt2 and bert-base-uncased.
+# Any other bare word handed to from_pretrained ("new_model", "path_to_llama_7b") is a local folder.
+LEGACY_ROOT = re.compile(
+    r"^(?:albert|bart|bert|camembert|ctrl|distilbert|distilgpt2|distilroberta|electra|flaubert|gpt2|openai-gpt|"
+    r"roberta|t5|xlm|xlnet|transfo-xl|google-t5|facebook-bart|mt5|longformer|deberta|funnel)(?:-[\w.-]+)?$"
+)
 _PLACEHOLDER = re.compile(r"[<>{}$%*\s|]")  # templates and shell: `<org>/<name>`, `${MODEL}`, `%s`
 
 
@@ -55,11 +61,12 @@ def looks_local(value: str) -> bool:
     )
 
 
-def hub_id(value: str, *, bare_ok: bool = False) -> str | None:
+def hub_id(value: str, *, bare_ok: bool = False, any_bare: bool = False) -> str | None:
     """``value`` as a Hub model id (``org/name``; a bare ``name`` only when ``bare_ok``), or None.
 
     Bare names are legacy canonical repos (``gpt2``, ``bert-base-uncased``): accepted only where the
-    calling API is known to resolve them on the Hub, since a bare word in a config is usually not a repo.
+    calling API is known to resolve them on the Hub, since a bare word in a config is usually not a repo,
+    and only from the legacy families unless ``any_bare`` (canonical datasets: ``squad``, ``imdb``).
     """
     v = value.strip()
     url = hub_url_repo(v)
@@ -67,7 +74,7 @@ def hub_id(value: str, *, bare_ok: bool = False) -> str | None:
         return url[0] if url[2] == "model" else None
     if not v or _PLACEHOLDER.search(v) or looks_local(v) or "://" in v or ":" in v or "@" in v:
         return None
-    if "/" not in v and not bare_ok:
+    if "/" not in v and not (bare_ok and (any_bare or LEGACY_ROOT.match(v))):
         return None
     if repo_id_problem(v) is not None:
         return None

@@ -50,6 +50,8 @@ _AI_SDK: dict[str, str] = {
     "@ai-sdk/perplexity": "perplexity", "@ai-sdk/replicate": "replicate", "@ai-sdk/openai-compatible":
     "openai-compatible", "@ai-sdk/huggingface": "huggingface-inference", "ollama-ai-provider": "ollama",
     "ollama-ai-provider-v2": "ollama", "@openrouter/ai-sdk-provider": "openrouter",
+    # The Vercel AI Gateway routes "provider/model" strings to the provider itself.
+    "@ai-sdk/gateway": "gateway",
 }
 _LANGCHAIN_JS: dict[str, str | None] = {
     "ChatOpenAI": None, "OpenAIEmbeddings": None, "AzureChatOpenAI": "azure-openai", "ChatAnthropic": "anthropic",
@@ -275,6 +277,11 @@ class _JsAnalyzer:
             for match in call.finditer(self.text):
                 model = self.value(match)
                 if model is None:
+                    continue
+                if provider == "gateway":
+                    routed = prefixed(model, "/")
+                    if routed is not None:
+                        self.api(routed[0], routed[1], match.start(), "AI SDK gateway")
                     continue
                 self.api(provider, model, match.start(), f"AI SDK {how}")
         if any(module == "ai" for module, _ in self.names.values()):

@@ -57,6 +57,9 @@ class _Element:
 
 
 _ENV_FUNCS = frozenset({"os.getenv", "os.environ.get", "getenv", "environ.get", "os.environ.setdefault"})
+_PATH_FUNCS = frozenset({"os.path.join", "os.path.abspath", "os.path.dirname", "os.path.expanduser", "Path",
+                         "pathlib.Path", "os.getcwd", "tempfile.mkdtemp", "os.path.realpath"})
+LOCAL = "local path"  # a reason that is no reason: the value is a path on disk, not a model id
 _OPTION_FUNCS = frozenset({"Option", "Argument", "field", "Field", "option", "argument", "Param"})
 
 
@@ -183,7 +186,7 @@ class Resolver:
             if isinstance(item, Value):
                 if len(values) < _MAX_VALUES and item not in values:
                     values.append(item)
-            elif item not in reasons:
+            elif item not in reasons and item != LOCAL:
                 reasons.append(item)
         return Resolution(tuple(values), "; ".join(reasons) if reasons else None)
 
@@ -252,6 +255,11 @@ class Resolver:
             return
         if isinstance(node, ast.JoinedStr):
             yield from self._fstring(node, depth, via)
+            return
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            yield LOCAL  # pathlib: `checkpoint_dir / "model"` is a path on disk
+            return
+        if isinstance(node, ast.Starred):
             return
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             yield from self._concat(node, depth, via)
@@ -398,6 +406,9 @@ class Resolver:
                 if len(found) == 1:
                     text += found[0].text
                     continue
+            if isinstance(part, ast.FormattedValue) and LOCAL in self._walk(part.value, depth + 1, via):
+                yield LOCAL  # f"{ckpt_dir / 'x'}" or f"{Path(...)}": a path
+                return
             yield f"f-string {ast.unparse(node)[:60]}"
             return
         yield Value(text, node.lineno, via or "f-string of constants")
@@ -457,6 +468,9 @@ class Resolver:
             yield f"environment variable {env_name}"
             return
         last = name.rsplit(".", 1)[-1]
+        if name in _PATH_FUNCS or last in ("Path", "PurePath", "joinpath", "abspath", "expanduser", "resolve"):
+            yield LOCAL
+            return
         if last in _OPTION_FUNCS:  # typer.Option("org/x"), field(default="org/x"), pydantic Field("org/x")
             default = _keyword(node, "default")
             if default is None and node.args and last not in ("field",):

@@ -316,7 +316,7 @@ class _Analyzer(ast.NodeVisitor):
         url = hub_url_repo(text)
         if url is not None:
             return (url[0], url[1]) if (url[2] == "dataset") == dataset else None
-        repo = hub_id(text, bare_ok=bare_ok)
+        repo = hub_id(text, bare_ok=bare_ok, any_bare=dataset)
         return (repo, None) if repo is not None else None
 
     def api(self, provider: str, model: str | None, line: int, how: str, private: bool = False) -> None:

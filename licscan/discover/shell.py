@@ -269,7 +269,7 @@ class _Scanner:
         if url is not None:
             self._emit(url[0], url[1] or revision, line, via, url[2])
             return
-        repo = hub_id(expanded, bare_ok=bare_ok)
+        repo = hub_id(expanded, bare_ok=bare_ok, any_bare=dataset)
         if repo is not None:
             self._emit(repo, revision, line, via, "dataset" if dataset else "model")
 
