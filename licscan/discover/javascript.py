@@ -12,8 +12,8 @@ is not a use.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from licscan.discover.collect import Client
 from licscan.discover.hubids import hub_id
 from licscan.discover.model import ApiUse, FileFindings, Location, ModelUse, Unresolved
 from licscan.discover.providers import endpoint_provider, env_provider, prefixed, serving
@@ -139,15 +139,6 @@ def _string(match: re.Match[str], first: int = 1) -> str | None:
     return None
 
 
-@dataclass
-class _Client:
-    provider: str
-    private: bool
-    how: str
-    line: int
-    used: bool = False
-
-
 class _JsAnalyzer:
     def __init__(self, text: str, path: str) -> None:
         self.text = strip_comments(text)
@@ -157,7 +148,7 @@ class _JsAnalyzer:
         self.models: list[ModelUse] = []
         self.apis: list[ApiUse] = []
         self.unresolved: list[Unresolved] = []
-        self.clients: dict[str, _Client] = {}
+        self.clients: dict[str, Client] = {}
         self._imports()
 
     def line(self, offset: int) -> int:
@@ -240,7 +231,7 @@ class _JsAnalyzer:
             ep_provider, private, ep_how = self.endpoint(_call_args(self.text, match.end() - 1))
             chosen = ep_provider or provider or "openai"
             how = f"new {cls}({ep_how})" if ep_how else f"new {cls}()"
-            self.clients[var] = _Client(chosen, private, how, self.line(match.start()))
+            self.clients[var] = Client(chosen, private, how, self.line(match.start()))
 
     def _client_calls(self) -> None:
         if not self.clients:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
+from licscan.discover.collect import Client, Collector
 from licscan.discover.hubids import hub_id, hub_url_repo, looks_local
 from licscan.discover.model import ApiUse, DatasetUse, FileFindings, Location, ModelUse, Unresolved
 from licscan.discover.providers import endpoint_provider, env_provider, model_provider, prefixed, serving
@@ -150,23 +150,6 @@ _LITELLM_CALLS = frozenset({"completion", "acompletion", "embedding", "aembeddin
                             "atext_completion", "image_generation", "transcription", "speech", "responses"})
 
 
-@dataclass
-class _Client:
-    provider: str
-    private: bool
-    how: str
-    line: int
-    used: bool = False
-
-
-@dataclass
-class _Out:
-    models: list[ModelUse] = field(default_factory=list)
-    datasets: list[DatasetUse] = field(default_factory=list)
-    apis: list[ApiUse] = field(default_factory=list)
-    unresolved: list[Unresolved] = field(default_factory=list)
-
-
 def _imports(tree: ast.Module) -> dict[str, str]:
     """Local name -> qualified name, from every import in the file (any scope)."""
     table: dict[str, str] = {}
@@ -224,8 +207,8 @@ class _Analyzer(ast.NodeVisitor):
         self.resolver = Resolver(_attributes(tree), calls)
         self.module_scope = self.scopes[id(tree)]
         self.resolver.stack.append(self.module_scope)
-        self.out = _Out()
-        self.clients: dict[int, _Client] = {}  # id(constructor call) -> client
+        self.out = Collector()
+        self.clients: dict[int, Client] = {}  # id(constructor call) -> client
         self.module_endpoints = self._module_endpoints(tree)
         self.imports_transformers = any(q.split(".")[0] == "transformers" for q in self.imports.values())
 
@@ -509,7 +492,7 @@ class _Analyzer(ast.NodeVisitor):
                             # Inference Providers serve Hub repos: the repo's licence binds whoever routes it.
                             self.out.models.append(ModelUse(repo, None, self.loc(value.line, f"{name}(model=)")))
                 if values and not all("://" in v.text for v in values):
-                    self.clients[id(node)] = _Client(ep_provider or provider, private, name, node.lineno, used=True)
+                    self.clients[id(node)] = Client(ep_provider or provider, private, name, node.lineno, used=True)
                     return True
         if ep_provider is None and provider is None:
             provider = self.key_hint(node) or "openai"
@@ -518,9 +501,9 @@ class _Analyzer(ast.NodeVisitor):
         if qual.endswith("GenerativeModel"):  # the model is the constructor's argument
             model = node.args[0] if node.args else keyword(node, "model_name", "model")
             self._models_on(chosen, model, node, how, private)
-            self.clients[id(node)] = _Client(chosen, private, how, node.lineno, used=True)
+            self.clients[id(node)] = Client(chosen, private, how, node.lineno, used=True)
             return True
-        self.clients[id(node)] = _Client(chosen, private, how, node.lineno)
+        self.clients[id(node)] = Client(chosen, private, how, node.lineno)
         return True
 
     def _models_on(self, provider: str, node: ast.expr | None, call: ast.Call, how: str, private: bool) -> None:
@@ -537,7 +520,7 @@ class _Analyzer(ast.NodeVisitor):
             reason = resolution.reason or "not given"
             self.api(provider, None, call.lineno, f"{how}; model: {reason}", private)
 
-    def _client_of(self, root: ast.expr) -> _Client | None:
+    def _client_of(self, root: ast.expr) -> Client | None:
         """The client a call chain starts from: a bound name, ``self.attr``, a constructor, or a module."""
         if isinstance(root, ast.Call):
             return self.clients.get(id(root))
@@ -563,14 +546,14 @@ class _Analyzer(ast.NodeVisitor):
                 return self._module_client(module, root.lineno)
         return None
 
-    def _wrapped_client(self, call: ast.Call) -> _Client | None:
+    def _wrapped_client(self, call: ast.Call) -> Client | None:
         """``instructor.from_openai(OpenAI(...))``, ``wrap_openai(OpenAI())``: the client inside."""
         for arg in call.args:
             if isinstance(arg, ast.Call) and id(arg) in self.clients:
                 return self.clients[id(arg)]
         return None
 
-    def _module_client(self, module: str, line: int) -> _Client:
+    def _module_client(self, module: str, line: int) -> Client:
         key = hash(module)
         if key not in self.clients:
             provider = _MODULE_CLIENTS[module] or "openai"
@@ -581,7 +564,7 @@ class _Analyzer(ast.NodeVisitor):
                 if values:
                     ep = endpoint_provider(values[0].text)
                     provider, private, how = ep.provider or provider, ep.private, f"{module}.base_url {ep.text}"
-            self.clients[key] = _Client(provider, private, how, line, used=True)
+            self.clients[key] = Client(provider, private, how, line, used=True)
         return self.clients[key]
 
     def _client_call(self, node: ast.Call) -> None:
@@ -710,6 +693,5 @@ def analyse_python(source: str, path: str, line_of: Callable[[int], int] | None 
     except RecursionError:
         return FileFindings(warnings=(f"{path}: too deeply nested to analyse; skipped",))
     analyzer.close()
-    out = analyzer.out
-    return FileFindings(tuple(out.models), tuple(out.datasets), tuple(out.apis), tuple(out.unresolved))
+    return analyzer.out.findings()
 

@@ -17,6 +17,7 @@ import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from licscan.discover.collect import Collector
 from licscan.discover.hubids import hub_id, hub_url_repo
 from licscan.discover.model import ApiUse, DatasetUse, FileFindings, Location, ModelUse, Unresolved
 from licscan.discover.providers import endpoint_provider, env_provider, serving
@@ -66,18 +67,6 @@ class _Vars:
 
         expanded = _VAR.sub(replace, word)
         return (None, "; ".join(reason)) if reason else (expanded, None)
-
-
-@dataclass
-class _Out:
-    models: list[ModelUse] = field(default_factory=list)
-    datasets: list[DatasetUse] = field(default_factory=list)
-    apis: list[ApiUse] = field(default_factory=list)
-    unresolved: list[Unresolved] = field(default_factory=list)
-
-    def findings(self, warnings: Iterable[str] = ()) -> FileFindings:
-        return FileFindings(tuple(self.models), tuple(self.datasets), tuple(self.apis), tuple(self.unresolved),
-                            tuple(warnings))
 
 
 def logical_lines(text: str) -> list[tuple[str, int]]:
@@ -130,7 +119,7 @@ class _Scanner:
         self.path = path
         self.vars = variables or _Vars()
         self.kind_of_var = kind_of_var
-        self.out = _Out()
+        self.out = Collector()
         self.physical: list[tuple[int, str]] = []
 
     def loc(self, line: int, how: str, word: str = "") -> Location:
