@@ -107,6 +107,7 @@ def test_env_names_and_model_ids() -> None:
     assert serving("aws-bedrock", "anthropic.claude-3-haiku-20240307-v1:0") == "closed-api"
     assert serving("openai", "gpt-4o") == "closed-api"
     assert serving("ollama", None) == "self-hosted"
+    assert serving("ollama", "gpt-oss:120b-cloud") == "hosted-open-weights"
     assert serving("openai-compatible", "gpt-4o", private=True) == "self-hosted"
 
 
@@ -160,7 +161,7 @@ def test_python_non_uses() -> None:
         """
         import boto3
         from sklearn.pipeline import Pipeline
-        from transformers import AutoModel
+        from transformers import AutoModel, pipeline
         from mylib import LLM, pipeline as make_pipeline
         # AutoModel.from_pretrained("comment/model")
         TEXT = 'AutoModel.from_pretrained("string/mention")'
@@ -176,6 +177,7 @@ def test_python_non_uses() -> None:
         AutoModel.from_pretrained(checkpoint_dir / "unwrapped_model")  # pathlib: a path, not even unresolved
         AutoModel.from_pretrained(Path(__file__).parent / "tiny")
         AutoModel.from_pretrained(os.path.join(root, "model"))
+        pipeline("text-generation", model=AutoModel.from_pretrained("./ckpt"))  # an object, not an id
         '''
     )
     assert found == FileFindings()
@@ -265,6 +267,10 @@ def test_python_clients_endpoint_first() -> None:
 
         openai.base_url = "https://api.deepseek.com"
         openai.chat.completions.create(model="deepseek-chat")
+
+        from ollama import chat, embed
+        chat("gemma3", messages=[])
+        embed(model="nomic-embed-text", input="x")
         """
     )
     assert apis(found) == {
@@ -275,6 +281,8 @@ def test_python_clients_endpoint_first() -> None:
         ("google-vertex", "gemini-2.0-flash", "closed-api"),
         ("openai-compatible", "Qwen/Qwen2.5-7B-Instruct", "self-hosted"),
         ("deepseek", "deepseek-chat", "hosted-open-weights"),
+        ("ollama", "gemma3", "self-hosted"),
+        ("ollama", "nomic-embed-text", "self-hosted"),
     }
     assert models(found) == {("Qwen/Qwen2.5-7B-Instruct", None, 20)}  # served by the team's vLLM: its licence binds
 

@@ -290,6 +290,8 @@ def is_open_weights(model: str) -> bool:
 
 def serving(provider: str, model: str | None, private: bool = False) -> str:
     """``self-hosted``, ``hosted-open-weights`` or ``closed-api`` for a call to ``model`` at ``provider``."""
+    if provider == "ollama" and model and re.search(r"[:-]cloud$", model):
+        return "hosted-open-weights"  # Ollama's cloud models (gpt-oss:120b-cloud) run on Ollama's servers
     if PROVIDERS.get(provider) == "self" or private:
         return "self-hosted"
     if model is None:

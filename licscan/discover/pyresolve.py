@@ -59,7 +59,7 @@ class _Element:
 _ENV_FUNCS = frozenset({"os.getenv", "os.environ.get", "getenv", "environ.get", "os.environ.setdefault"})
 _PATH_FUNCS = frozenset({"os.path.join", "os.path.abspath", "os.path.dirname", "os.path.expanduser", "Path",
                          "pathlib.Path", "os.getcwd", "tempfile.mkdtemp", "os.path.realpath"})
-LOCAL = "local path"  # a reason that is no reason: the value is a path on disk, not a model id
+LOCAL = "local path"  # a reason that is no reason: a path on disk or a loaded object, not a model id
 _OPTION_FUNCS = frozenset({"Option", "Argument", "field", "Field", "option", "argument", "Param"})
 
 
@@ -470,6 +470,9 @@ class Resolver:
         last = name.rsplit(".", 1)[-1]
         if name in _PATH_FUNCS or last in ("Path", "PurePath", "joinpath", "abspath", "expanduser", "resolve"):
             yield LOCAL
+            return
+        if last in ("from_pretrained", "from_config", "from_single_file", "get_peft_model"):
+            yield LOCAL  # a loaded model object (`pipeline(model=model)`): its own call reports the id
             return
         if last in _OPTION_FUNCS:  # typer.Option("org/x"), field(default="org/x"), pydantic Field("org/x")
             default = _keyword(node, "default")

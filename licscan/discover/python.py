@@ -92,6 +92,9 @@ _CLIENTS: dict[str, str | None] = {
 # Calls on the module itself: openai.chat.completions.create(...), ollama.chat(...), replicate.run(...).
 _MODULE_CLIENTS = {"openai": None, "ollama": "ollama", "replicate": "replicate", "lmstudio": "lm-studio",
                    "google.generativeai": "google-gemini"}
+# Functions those modules export for direct use (`from ollama import chat`).
+_MODULE_FUNCTIONS = frozenset({"chat", "generate", "embed", "embeddings", "pull", "create", "show", "run", "stream",
+                               "push", "llm", "embedding_model", "completion"})
 _ENDPOINT_KWARGS = ("base_url", "azure_endpoint", "api_base", "openai_api_base", "endpoint", "host", "base_url_",
                     "endpoint_url", "inference_server_url", "server_url")
 _MODEL_KWARGS = ("model", "model_name", "model_id", "modelId", "deployment_name", "azure_deployment", "engine")
@@ -568,16 +571,23 @@ class _Analyzer(ast.NodeVisitor):
         return self.clients[key]
 
     def _client_call(self, node: ast.Call) -> None:
-        """``client.chat.completions.create(model=...)`` and friends on a known client."""
-        if not isinstance(node.func, ast.Attribute):
+        """``client.chat.completions.create(model=...)`` and friends on a known client, or a module's function
+        imported by name (``from ollama import chat``; ``chat("gemma3")``)."""
+        if isinstance(node.func, ast.Name):
+            module, _, method = self.qualify(node.func).rpartition(".")
+            if module not in _MODULE_CLIENTS or method not in _MODULE_FUNCTIONS:
+                return
+            client = self._module_client(module, node.lineno)
+        elif isinstance(node.func, ast.Attribute):
+            root: ast.expr = node.func.value
+            while isinstance(root, ast.Attribute) and self._client_of(root) is None:
+                root = root.value
+            found = self._client_of(root)
+            if found is None:
+                return
+            client, method = found, node.func.attr
+        else:
             return
-        root: ast.expr = node.func.value
-        while isinstance(root, ast.Attribute) and self._client_of(root) is None:
-            root = root.value
-        client = self._client_of(root)
-        if client is None:
-            return
-        method = node.func.attr
         model = keyword(node, "model", "modelId", "model_id", "model_name")
         if model is None and node.args and (client.provider in ("replicate", "ollama", "lm-studio")
                                             or method in ("run", "pull", "llm", "embedding_model")):
