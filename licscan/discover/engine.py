@@ -27,6 +27,8 @@ from licscan.discover.model import (
 from licscan.discover.walk import kind_of, list_files
 
 MAX_BYTES = 5 * 1024 * 1024
+# A notebook's size is mostly its outputs (images as base64), which are never read: its code is worth the parse.
+MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
 _SNIFF = 8192
 PARALLEL_FROM = 400  # files: below this, starting worker processes costs more than it saves
 
@@ -54,12 +56,12 @@ def _readers() -> dict[str, Callable[[str, str], FileFindings]]:
     }
 
 
-def read_text(full: str, relative: str) -> tuple[str | None, str | None]:
+def read_text(full: str, relative: str, limit: int = MAX_BYTES) -> tuple[str | None, str | None]:
     """(text, None) or (None, warning) for one file: size, binary, encoding and OS errors are warnings."""
     try:
         size = os.stat(full).st_size
-        if size > MAX_BYTES:
-            return None, f"{relative}: {size} bytes, over the {MAX_BYTES // (1024 * 1024)} MB limit; skipped"
+        if size > limit:
+            return None, f"{relative}: {size} bytes, over the {limit // (1024 * 1024)} MB limit; skipped"
         with open(full, "rb") as handle:
             data = handle.read()
     except OSError as exc:
@@ -85,7 +87,7 @@ def analyse_file(full: str, relative: str, kind: str, readers: dict[str, Callabl
 
         if skip_json(relative):
             return FileFindings()
-    text, warning = read_text(full, relative)
+    text, warning = read_text(full, relative, MAX_NOTEBOOK_BYTES if kind == "notebook" else MAX_BYTES)
     if text is None:
         return FileFindings(warnings=(warning,) if warning else ())
     try:
