@@ -336,6 +336,10 @@ def test_config_keys() -> None:
             hub_model_id: acme/pushed
             image: vllm/vllm-openai:latest
             tokenizer_name: bert-base-cased
+            dataset_mixture:
+              datasets:
+                - id: HuggingFaceH4/ultrafeedback_binarized
+                  split: train_prefs
             """
         ),
         "c.yaml",
@@ -343,6 +347,7 @@ def test_config_keys() -> None:
     assert models(found) == {("openai/clip-vit-base-patch32", None, 3), ("bert-base-cased", None, 8)}
     assert apis(found) == {("openai", "gpt-4o", "closed-api")}
     assert [u.line for u in found.unresolved] == [5]
+    assert {(d.repo_id, d.location.line) for d in found.datasets} == {("HuggingFaceH4/ultrafeedback_binarized", 11)}
     assert models(analyse_json('{\n  "a": 1,\n  "_name_or_path": "acme/base"\n}', "config.json")) == {
         ("acme/base", None, 3)}
     assert models(analyse_toml('[tool.x]\nbase_model = "acme/toml"\n', "p.toml")) == {("acme/toml", None, 2)}

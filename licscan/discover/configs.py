@@ -33,6 +33,8 @@ WEAK_KEYS = frozenset({"model", "model_name", "model_id", "base_model", "repo_id
                        "teacher_model_name_or_path", "reward_model_name_or_path", "critic_model", "model_path",
                        "modelURL", "model_url", "modelUrl", "modelRepo", "hfModel"})
 DATASET_KEYS = frozenset({"dataset_name", "dataset", "dataset_id", "hf_dataset", "dataset_repo", "dataset_path"})
+# Keys of the items of a `datasets:` list: axolotl's `path`, TRL's dataset_mixture `id`.
+_DATASET_ITEM_KEYS = frozenset({"path", "id", "repo_id", "name", "dataset_id"})
 _SHELL_KEYS = frozenset({"command", "entrypoint", "run", "script", "args", "cmd", "before_script", "after_script"})
 # Hub organisations whose names are also provider prefixes: openai/whisper-large-v3 is a Hub repo,
 # openai/gpt-4o is a hosted model.
@@ -106,7 +108,7 @@ class _Walker:
             if isinstance(value, S):
                 if key in STRONG_KEYS or key in WEAK_KEYS:
                     self.model_value(key, value, rev)
-                elif key in DATASET_KEYS or (key == "path" and "datasets" in parents[-2:]):
+                elif key in DATASET_KEYS or (key in _DATASET_ITEM_KEYS and parents[-1:] == ("datasets",)):
                     self.dataset_value(key, value, rev)
                 continue
             if key == "datasets" and isinstance(value, list):
