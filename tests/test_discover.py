@@ -292,7 +292,7 @@ def test_bad_files_are_skipped_with_a_warning_and_never_lose_the_rest(tmp_path: 
     write(tmp_path / "py2.py", 'print "hi"\n' + LOADER.format("org/py2"))
     write(tmp_path / "deep.py", "x = " + "[" * 5000 + "]" * 5000 + "\nfrom_pretrained\n")
     write(tmp_path / "bad.yaml", "model_name_or_path: [unclosed\n")
-    write(tmp_path / "bad.json", '{"base_model_name_or_path": ')
+    write(tmp_path / "train_config.json", '{"base_model_name_or_path": ')
     write(tmp_path / "bad.toml", "model_id = \n")
     write(tmp_path / "nb.ipynb", '{"cells": [')
     big_notebook = {"cells": [{"cell_type": "code", "metadata": {}, "execution_count": 1,
@@ -322,7 +322,7 @@ def test_bad_files_are_skipped_with_a_warning_and_never_lose_the_rest(tmp_path: 
         "py2.py:1: Python syntax error",
         "deep.py:",
         "bad.yaml:2: invalid YAML",
-        "bad.json: invalid JSON",
+        "train_config.json: invalid JSON",
         "bad.toml: invalid TOML",
         "nb.ipynb: not a readable notebook",
         "loop-a.py: symlink loop; skipped",

@@ -350,6 +350,15 @@ def test_config_keys() -> None:
     assert {(d.repo_id, d.location.line) for d in found.datasets} == {("HuggingFaceH4/ultrafeedback_binarized", 11)}
     assert models(analyse_json('{\n  "a": 1,\n  "_name_or_path": "acme/base"\n}', "config.json")) == {
         ("acme/base", None, 3)}
+    from licscan.discover.configs import skip_json
+
+    assert [skip_json(p) for p in ("adapter_config.json", "configs/train.json", "model_index.json",
+                                   "src/models.json", "data/responses.json", "tests/golden/scan.json",
+                                   "package.json", "record.json")] == [False, False, False, False, True, True,
+                                                                        True, True]
+    hub = analyse_yaml("repo_id: mistralai/Codestral-22B-v0.1\nmodel: openai/gpt-4o-mini\n", "c.yaml")
+    assert models(hub) == {("mistralai/Codestral-22B-v0.1", None, 1)}
+    assert apis(hub) == {("openai", "gpt-4o-mini", "closed-api")}
     assert models(analyse_toml('[tool.x]\nbase_model = "acme/toml"\n', "p.toml")) == {("acme/toml", None, 2)}
 
 

@@ -21,7 +21,15 @@ from typing import Any
 from licscan.discover.hubids import hub_id, hub_url_repo, split_revision
 from licscan.discover.model import ApiUse, DatasetUse, FileFindings, Location, ModelUse, Unresolved
 from licscan.discover.notebook import merge
-from licscan.discover.providers import PROVIDERS, endpoint_provider, is_open_weights, model_provider, prefixed, serving
+from licscan.discover.providers import (
+    PROVIDERS,
+    catalogue,
+    endpoint_provider,
+    is_open_weights,
+    model_provider,
+    prefixed,
+    serving,
+)
 from licscan.discover.shell import analyse_env_pairs, analyse_shell_lines, analyse_words
 
 STRONG_KEYS = frozenset({"model_name_or_path", "pretrained_model_name_or_path", "base_model_name_or_path",
@@ -38,7 +46,8 @@ _DATASET_ITEM_KEYS = frozenset({"path", "id", "repo_id", "name", "dataset_id"})
 _SHELL_KEYS = frozenset({"command", "entrypoint", "run", "script", "args", "cmd", "before_script", "after_script"})
 # Hub organisations whose names are also provider prefixes: openai/whisper-large-v3 is a Hub repo,
 # openai/gpt-4o is a hosted model.
-_HUB_ORGS = frozenset({"openai", "google", "mistralai", "huggingface", "groq", "meta", "together", "replicate"})
+_HUB_ORGS = frozenset({"openai", "google", "mistralai", "huggingface", "groq", "meta", "together", "replicate",
+                       "deepseek", "xai", "cohere", "fireworks", "ollama", "vllm"})
 _VENDORS = frozenset(slug for slug, kind in PROVIDERS.items() if kind == "vendor")
 _TEMPLATE = re.compile(r"\$\{|\{\{|\$\(|%\(|^\$[A-Za-z_]")
 _SKIP_JSON = re.compile(
@@ -148,7 +157,9 @@ class _Walker:
         if split is not None:
             slug, rest = split
             head = value.split("/", 1)[0].lower()
-            if head not in _HUB_ORGS or model_provider(rest) == slug:
+            # openai/gpt-4o is hosted; openai/whisper-large-v3 and mistralai/Codestral-22B-v0.1 are Hub repos:
+            # under a Hub organisation's name only an id the provider's catalogue lists is a hosted model.
+            if head not in _HUB_ORGS or catalogue().get(rest) == slug:
                 return slug, rest
             return None
         if "/" not in value and ":" not in value:
@@ -304,8 +315,18 @@ def analyse_yaml(text: str, path: str) -> FileFindings:
     return walker.findings()
 
 
+# JSON is read only where it is configuration (config.json, adapter_config.json, settings, recipes, model lists):
+# other JSON is data (API responses, caches, reports, fixtures) that mentions models without using them.
+_CONFIG_JSON = re.compile(
+    r"(?:^|[/._-])(?:config|configs|configuration|settings|conf|params|hparams|args|arguments|recipe|train|training|"
+    r"finetune|deploy|deployment|serving|server|model_index|models?|llm|llms|values|app|agents?|litellm)"
+    r"(?:[._-][^/]*)?\.json$",
+    re.IGNORECASE,
+)
+
+
 def skip_json(path: str) -> bool:
-    return bool(_SKIP_JSON.search(path))
+    return bool(_SKIP_JSON.search(path)) or not _CONFIG_JSON.search(path.rsplit("/", 1)[-1])
 
 
 def analyse_json(text: str, path: str) -> FileFindings:
