@@ -143,13 +143,19 @@ def test_python_resolution_forms() -> None:
 
         def plain(model):
             AutoModel.from_pretrained(model)
+
+        from .settings import BASE_MODEL
+        AutoModel.from_pretrained(BASE_MODEL)
         """
     )
     assert {m[0] for m in models(found)} == {
         "acme/fstring", "acme/concat", "acme/s", "acme/p1", "acme/p2", "acme/e1", "acme/env-default", "acme/click",
         "acme/typer",
     }
-    assert [u.reason for u in found.unresolved] == ["AutoModel.from_pretrained: function parameter model"]
+    assert [u.reason for u in found.unresolved] == [
+        "AutoModel.from_pretrained: function parameter model",
+        "AutoModel.from_pretrained: BASE_MODEL is imported from .settings",
+    ]
 
 
 def test_python_non_uses() -> None:

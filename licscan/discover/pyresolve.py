@@ -170,9 +170,11 @@ def index_scopes(tree: ast.Module) -> tuple[dict[int, Scope], CallSites]:
 class Resolver:
     """Resolves expressions against a stack of scopes and the file's attribute defaults."""
 
-    def __init__(self, attributes: dict[str, list[ast.expr]], calls: CallSites | None = None) -> None:
+    def __init__(self, attributes: dict[str, list[ast.expr]], calls: CallSites | None = None,
+                 imports: dict[str, str] | None = None) -> None:
         self.attributes = attributes
         self.calls = calls or {}
+        self.imports = imports or {}  # local name -> qualified name, to say where an unresolved name comes from
         self.stack: list[Scope] = []
         self._following: set[tuple[str, str]] = set()  # parameters being resolved from call sites (no cycles)
         self._names: set[tuple[int, str]] = set()  # names being resolved (no cycles)
@@ -222,6 +224,9 @@ class Resolver:
             if bound is None:
                 if self.is_param(node.id):
                     yield from self._call_sites(node.id, depth, via)
+                elif node.id in self.imports:
+                    # Each file is read once and alone: a constant of another module is not followed.
+                    yield f"{node.id} is imported from {self.imports[node.id].rpartition('.')[0] or node.id}"
                 else:
                     yield f"name {node.id} is not a literal"
                 return

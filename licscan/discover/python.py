@@ -163,9 +163,10 @@ def _imports(tree: ast.Module) -> dict[str, str]:
                     table[alias.asname] = alias.name
                 else:
                     table.setdefault(alias.name.split(".")[0], alias.name.split(".")[0])
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+        elif isinstance(node, ast.ImportFrom) and (node.module or node.level):
+            module = "." * node.level + (node.module or "")  # relative imports keep their dots: never an SDK
             for alias in node.names:
-                table[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                table[alias.asname or alias.name] = f"{module}.{alias.name}"
     return table
 
 
@@ -207,7 +208,7 @@ class _Analyzer(ast.NodeVisitor):
         self.line_of = line_of
         self.imports = _imports(tree)
         self.scopes, calls = index_scopes(tree)
-        self.resolver = Resolver(_attributes(tree), calls)
+        self.resolver = Resolver(_attributes(tree), calls, self.imports)
         self.module_scope = self.scopes[id(tree)]
         self.resolver.stack.append(self.module_scope)
         self.out = Collector()
