@@ -107,6 +107,7 @@ class Inputs:
     report: str
     sarif: str
     snapshot: str
+    discover: tuple[str, ...] = ()  # code to discover models in (empty: off)
 
 
 def read_inputs(env: Mapping[str, str]) -> Inputs:
@@ -124,6 +125,7 @@ def read_inputs(env: Mapping[str, str]) -> Inputs:
         report=get("REPORT"),
         sarif=get("SARIF"),
         snapshot=get("SNAPSHOT"),
+        discover=tuple(p for p in get("DISCOVER").replace(",", " ").split() if p),
     )
     if inputs.fail_on not in FAIL_ON:
         raise ActionError(f"input fail-on: {inputs.fail_on!r} is not one of {', '.join(FAIL_ON)}")
@@ -363,6 +365,45 @@ def _repo_path(path: str, top: Path) -> str:
     return path if relative.startswith("..") else relative.replace(os.sep, "/")
 
 
+# -- discovery: models the code loads --------------------------------------------------------------
+
+
+def discover_head(paths: tuple[str, ...], cwd: Path) -> Any:
+    """Discovery over the ``discover`` input at HEAD, paths relative to the workspace."""
+    from licscan.discover.engine import discover
+    from licscan.discover.gate import rebase
+
+    for path in paths:
+        if not (cwd / path).exists():
+            raise ActionError(f"input discover: {path} does not exist in {cwd}")
+        relative_to(str(cwd / path), cwd)
+    return rebase(discover([Path(os.path.relpath(cwd / p)) for p in paths]))
+
+
+def discover_base(paths: tuple[str, ...], cwd: Path, commit: str, into: Path) -> list[Any]:
+    """Discoveries over the same paths as they are at ``commit`` (``git archive``: only what git tracks there)."""
+    import io
+    import tarfile
+
+    from licscan.discover.engine import discover
+    from licscan.discover.gate import rebase
+
+    top = Path(git(cwd, "rev-parse", "--show-toplevel").stdout.decode().strip() or cwd)
+    found = []
+    for path in paths:
+        in_repo = os.path.relpath(os.path.abspath(cwd / path), top).replace(os.sep, "/")
+        archive = git(cwd, "archive", "--format=tar", commit, "--", in_repo)
+        if archive.returncode != 0:
+            continue  # not at the base: everything the PR's code loads there is new
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            members = [m for m in tar.getmembers() if (m.isfile() or m.isdir()) and not m.name.startswith(("/", ".."))
+                       and "/../" not in m.name]
+            tar.extractall(into, members=members)  # regular files and folders of our own repository only
+        # Paths as HEAD's discovery records them: relative to the workspace, under the same input path.
+        found.append(rebase(replace(discover([into / in_repo]), root=path)))
+    return found
+
+
 # -- reporting ---------------------------------------------------------------------------------------
 
 
@@ -386,6 +427,21 @@ def annotation(model: dict[str, Any], fail_on: str, policy: str, top: Path) -> s
         file=_repo_path(str(manifest.get("path") or ""), top),
         line=manifest.get("line"),
         title=title,
+    )
+
+
+def unlisted_annotation(model: dict[str, Any], top: Path) -> str | None:
+    """A ``::warning`` at the code line of a model the code loads and no manifest lists (when nothing worse)."""
+    finding = next((f for f in model.get("findings") or [] if f.get("code") == "unlisted-model"), None)
+    if finding is None:
+        return None
+    where = model.get("manifest") or {}
+    return workflow_command(
+        "warning",
+        str(finding.get("message") or ""),
+        file=_repo_path(str(where.get("path") or ""), top),
+        line=where.get("line"),
+        title=f"licscan: {model['repo_id']} is not in any manifest",
     )
 
 
@@ -506,7 +562,17 @@ def run(env: Mapping[str, str], cwd: Path) -> int:
     setup = load_setup(inputs, cwd, top)
     for warning in warnings:
         emit(workflow_command("warning", warning))
-    result, policy_warnings = scan_refs(refs, manifests, warnings, setup)
+    discovery = discover_head(inputs.discover, cwd) if inputs.discover else None
+    unlisted: list[ModelRef] = []
+    if discovery is not None:
+        from licscan.discover.gate import mark_unlisted, unlisted_refs
+
+        unlisted = unlisted_refs(discovery, refs)
+        for warning in discovery.warnings:
+            emit(workflow_command("warning", warning))
+    result, policy_warnings = scan_refs(refs + unlisted, manifests, warnings, setup)
+    if discovery is not None:
+        result = mark_unlisted(result, unlisted, discovery)
     for warning in policy_warnings:
         emit(workflow_command("warning", warning))
     doc = to_json(result)
@@ -518,6 +584,11 @@ def run(env: Mapping[str, str], cwd: Path) -> int:
         with tempfile.TemporaryDirectory(prefix="licscan-base-") as tmp:
             present = materialize_base(cwd, commit, manifests, Path(tmp))
             base_refs, notes = read_base_refs(Path(tmp), present)
+            if inputs.discover:  # what the base's code already loaded is not new
+                from licscan.discover.gate import unlisted_refs
+
+                for base_code in discover_base(inputs.discover, cwd, commit, Path(tmp) / "code"):
+                    base_refs += unlisted_refs(base_code, base_refs)
         for note in notes:
             emit(workflow_command("warning", note))
         old_doc = to_json(scan_refs(base_refs, present, [], setup)[0])
@@ -529,7 +600,7 @@ def run(env: Mapping[str, str], cwd: Path) -> int:
     code = exit_code(doc, inputs.fail_on)
     print_log(doc, changes, inputs.fail_on)
     for model in judged(doc):
-        line = annotation(model, inputs.fail_on, setup.policy_name, top)
+        line = annotation(model, inputs.fail_on, setup.policy_name, top) or unlisted_annotation(model, top)
         if line:
             emit(line)
     written = write_report_files(inputs, doc, cwd)

@@ -10,7 +10,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from licscan.discover.model import Discovery
 
 
 class LicenseClass(str, enum.Enum):
@@ -243,6 +246,7 @@ class ScanResult:
     source: str  # "hub <endpoint>" or "snapshot <dir>"
     warnings: tuple[str, ...] = ()
     policy: str | None = None
+    discovery: Discovery | None = None  # `scan --discover`: the APIs and datasets the code uses, too
 
     @property
     def fetch_failed(self) -> bool:

@@ -440,7 +440,7 @@ def test_action_yml_structure() -> None:
     action = load_action()
     assert action["name"] and action["description"]
     assert set(action["inputs"]) == {
-        "manifests", "policy", "fail-on", "mode", "base-ref", "report", "sarif", "snapshot", "token",
+        "manifests", "policy", "fail-on", "mode", "base-ref", "report", "sarif", "snapshot", "token", "discover",
     }  # fmt: skip
     for name, spec in action["inputs"].items():
         assert spec.get("description"), name

@@ -27,6 +27,7 @@ from licscan import __version__
 from licscan.cli.common import internal_error
 from licscan.cli.detect import detect
 from licscan.cli.diff import diff_command
+from licscan.cli.discover import discover
 from licscan.cli.explain import explain
 from licscan.cli.lock import lock_command
 from licscan.cli.policy import policy_group
@@ -91,7 +92,7 @@ def main(debug: bool) -> None:
     """
 
 
-for _command in (scan, snapshot, lock_command, diff_command, report, explain, detect, policy_group):
+for _command in (scan, snapshot, lock_command, diff_command, report, explain, detect, policy_group, discover):
     main.add_command(_command)
 
 __all__ = ["main"]

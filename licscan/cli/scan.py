@@ -70,6 +70,14 @@ from licscan.report import FORMATS
     is_flag=True,
     help="Read the licence files of every model, not only those whose metadata names no known licence.",
 )
+@click.option(
+    "--discover",
+    "discover_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Also scan the models the code under this path loads (repeatable); those no manifest lists get the "
+    "finding unlisted-model, and the report lists the hosted APIs and datasets the code uses.",
+)
 def scan(
     manifests: tuple[Path, ...],
     fmt: str,
@@ -86,9 +94,11 @@ def scan(
     locked: bool,
     lock_file: Path,
     verify_text: bool,
+    discover_paths: tuple[Path, ...],
 ) -> None:
     """Scan the models listed in MANIFESTS (models.txt or YAML)."""
     refs, warnings = load_refs(manifests)
+    discovery, unlisted = discover_code(discover_paths, refs)
     db = load_db()
     # The policy is read before any source is built: a broken one stops the run with no network call.
     policy, policy_file = read_policy_option(policy_path, db)
@@ -109,7 +119,7 @@ def scan(
     from licscan.scan import scan as run_scan
 
     result = run_scan(
-        refs,
+        refs + unlisted,
         source,
         db,
         jobs=jobs,
@@ -119,6 +129,10 @@ def scan(
         verify_text=verify_text,
         upstreams=load_upstream_table(),
     )
+    if discovery is not None:
+        from licscan.discover.gate import mark_unlisted
+
+        result = mark_unlisted(result, unlisted, discovery)
     result = apply_policy(result, policy, policy_file)
     gate = policy is not None and gate_failed(result, fail_on or "deny")
     renderer = get_renderer(fmt, color=use_color(output))
@@ -144,6 +158,22 @@ def _bug_or(result: Any, code: int) -> int:
         "the other models' results are in the report"
     )
     return EXIT_INTERNAL_ERROR
+
+
+def discover_code(paths: tuple[Path, ...], refs: list[Any]) -> tuple[Any, list[Any]]:
+    """``--discover``: the discovery (paths relative to the working directory) and the unlisted models' refs."""
+    if not paths:
+        return None, []
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        fail(f"--discover {missing[0]}: no such file or folder")
+    from licscan.discover.engine import discover
+    from licscan.discover.gate import rebase, unlisted_refs
+
+    discovery = rebase(discover(paths))
+    for warning in discovery.warnings:
+        warn(warning)
+    return discovery, unlisted_refs(discovery, refs)
 
 
 def compared_output(

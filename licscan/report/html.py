@@ -101,7 +101,27 @@ def view(doc: dict[str, Any]) -> dict[str, Any]:
         "models": models,
         "attention_order": [models[i] for i in order],
         "has_policy": doc.get("policy") is not None,
+        "apis": apis_view(doc),
     }
+
+
+def apis_view(doc: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """``scan --discover``'s hosted APIs for the template (None: the scan did not discover)."""
+    if "apis" not in doc:
+        return None
+    out = []
+    for api in doc["apis"] or []:
+        locations = api.get("locations") or []
+        out.append(
+            {
+                "provider": display(api.get("provider"), 60),
+                "model": display(api["model"], 200) if api.get("model") else None,
+                "serving": display(api.get("serving"), 40),
+                "where": [f"{display(loc.get('path'), 200)}:{loc.get('line')}" for loc in locations[:5]],
+                "more": max(0, len(locations) - 5),
+            }
+        )
+    return out
 
 
 def _chart(by_class: dict[str, int]) -> dict[str, Any]:

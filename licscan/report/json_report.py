@@ -21,6 +21,23 @@ from licscan.types import (
 SCHEMA_VERSION = 1
 
 
+def discovery_json(result: ScanResult) -> dict[str, Any]:
+    """``apis`` and ``datasets`` of ``scan --discover`` (new top-level keys of schema 1; absent otherwise)."""
+    if result.discovery is None:
+        return {}
+    from licscan.discover.render import apis_json, location_json
+
+    return {
+        "apis": apis_json(result.discovery),
+        # Branch datasets will scan these and add fields; the shape stays {repo_id, requested_revision, locations}.
+        "datasets": [
+            {"repo_id": d.repo_id, "requested_revision": d.revision,
+             "locations": [location_json(loc) for loc in d.locations]}
+            for d in result.discovery.datasets
+        ],
+    }
+
+
 def render_document(doc: dict[str, Any]) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
@@ -51,6 +68,7 @@ def to_json(result: ScanResult) -> dict[str, Any]:
             "by_verdict": by_verdict,
         },
         "models": [model_json(m) for m in result.models],
+        **discovery_json(result),
     }
 
 

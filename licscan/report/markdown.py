@@ -62,7 +62,32 @@ def html_text(value: Any, limit: int = 200) -> str:
 
 
 def render_markdown(doc: dict[str, Any]) -> str:
-    return _Builder(doc).build()
+    return _Builder(doc).build() + apis_markdown(doc)
+
+
+_API_ROWS = 40  # with 300-byte cells at most, the section stays far below GitHub's limit beside the report
+
+
+def apis_markdown(doc: dict[str, Any]) -> str:
+    """``scan --discover``: the section "Hosted model APIs in use" (empty without --discover)."""
+    if "apis" not in doc:
+        return ""
+    apis = doc["apis"] or []
+    out = [f"\n### Hosted model APIs in use ({len(apis)})\n"]
+    if not apis:
+        return "".join(out) + "\nThe code calls no hosted model API.\n"
+    out.append("\n| Provider | Model | Serving | Where |\n|---|---|---|---|\n")
+    for api in apis[:_API_ROWS]:
+        locations = api.get("locations") or []
+        where = ", ".join(f"{md_escape(loc.get('path'), 80)}:{loc.get('line')}" for loc in locations[:3])
+        if len(locations) > 3:
+            where += f" (+{len(locations) - 3})"
+        model = md_escape(api["model"], 80) if api.get("model") else "–"
+        provider, serving = md_escape(api.get("provider"), 40), md_escape(api.get("serving"), 40)
+        out.append(f"| {provider} | {model} | {serving} | {where} |\n")
+    if len(apis) > _API_ROWS:
+        out.append(f"\n… and {len(apis) - _API_ROWS} more; see the full report.\n")
+    return "".join(out)
 
 
 class _Builder:
