@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 AUTO_START = 8
 AUTO_CAP = 64
+MAX_JOBS = 256  # the most --jobs N accepts
 LATENCY_FACTOR = 3.0  # an answer this many times slower than the best is congestion
 MIN_SLOW_SECONDS = 0.25  # ...when it is also at least this slow (fast local answers jitter a lot)
 

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
+from licscan.concurrency import MAX_JOBS
+
 F = TypeVar("F", bound=Callable[..., object])
 
 _ALLOW_OUTSIDE = "licscan.allow_outside_includes"
@@ -59,7 +61,7 @@ class JobsType(_ParamType):
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> int | str:
         if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
             number = int(value)
-            if 1 <= number <= 256:
+            if 1 <= number <= MAX_JOBS:
                 return number
         elif isinstance(value, str) and value.strip().lower() == "auto":
             return "auto"

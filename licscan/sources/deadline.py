@@ -55,6 +55,55 @@ def pause(seconds: float) -> None:
         raise Interrupted("interrupted")
 
 
+class _Helpers:
+    """Daemon threads that run requests for ``run_before``, kept for reuse.
+
+    Starting a thread per request costs more CPU than the request itself on a fast network; a helper
+    that finishes goes back to the idle list, and one still stuck in a read past its deadline is simply
+    left behind (it rejoins the list if it ever finishes). Daemon threads never keep licscan from exiting.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._idle: list[_Helper] = []
+
+    def run(self, job: Callable[[], None]) -> None:
+        with self._lock:
+            helper = self._idle.pop() if self._idle else None
+        if helper is None:
+            helper = _Helper(self)
+        helper.give(job)
+
+    def rest(self, helper: _Helper) -> None:
+        with self._lock:
+            if len(self._idle) < 512:
+                self._idle.append(helper)
+
+
+class _Helper:
+    def __init__(self, owner: _Helpers) -> None:
+        self._owner = owner
+        self._ready = threading.Event()
+        self._job: Callable[[], None] | None = None
+        threading.Thread(target=self._loop, name="licscan-request", daemon=True).start()
+
+    def give(self, job: Callable[[], None]) -> None:
+        self._job = job
+        self._ready.set()
+
+    def _loop(self) -> None:
+        while True:
+            self._ready.wait()
+            self._ready.clear()
+            job, self._job = self._job, None
+            if job is not None:
+                job()
+            self._owner.rest(self)
+
+
+_HELPERS = _Helpers()
+
+
 def run_before(
     deadline: float, work: Callable[[threading.Event], T], *, clock: Callable[[], float] = time.monotonic
 ) -> T:
@@ -75,7 +124,7 @@ def run_before(
         finally:
             done.set()
 
-    threading.Thread(target=target, name="licscan-request", daemon=True).start()
+    _HELPERS.run(target)
     while not done.wait(max(0.0, min(_POLL, deadline - clock()))):
         if _INTERRUPTED.is_set():
             cancelled.set()

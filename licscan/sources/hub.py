@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -37,6 +38,7 @@ from typing import Any
 from urllib.parse import quote
 
 from licscan import __version__, limits
+from licscan.concurrency import MAX_JOBS
 from licscan.sources.base import SourceError
 from licscan.sources.deadline import DeadlineExceeded, Interrupted, run_before
 from licscan.sources.retry import BudgetExceeded, RetryPolicy, call_with_retry
@@ -86,6 +88,38 @@ def quiet_client() -> None:
         _quiet = True
 
 
+_pool_lock = threading.Lock()
+_pool_size = 0
+
+
+def size_connection_pool(size: int) -> None:
+    """Give the client's shared session a connection pool of ``size`` kept-alive connections.
+
+    The client builds its session with its HTTP library's default pool (20 kept-alive connections):
+    at 64 requests in flight, every answer past the 20th closes its connection and the next request
+    opens a new one. The session licscan installs is the client's own (the same class, request hooks,
+    redirects and timeouts), with the pool sized to the scan's concurrency.
+    """
+    global _pool_size
+    with _pool_lock:
+        if size <= _pool_size:
+            return
+        from huggingface_hub import get_session, set_client_factory
+
+        base = get_session()
+        library = sys.modules[type(base).__module__.split(".")[0]]
+        hooks = {name: list(found) for name, found in base.event_hooks.items()}
+
+        def factory() -> Any:
+            limits = library.Limits(max_connections=size, max_keepalive_connections=size)
+            return type(base)(
+                event_hooks=hooks, follow_redirects=base.follow_redirects, timeout=base.timeout, limits=limits
+            )
+
+        set_client_factory(factory)
+        _pool_size = size
+
+
 class HubSource:
     def __init__(
         self,
@@ -94,11 +128,13 @@ class HubSource:
         token: str | None = None,
         policy: RetryPolicy | None = None,
         clock: Callable[[], float] = time.monotonic,
+        pool_size: int = MAX_JOBS,  # connections open on demand: a big pool costs nothing idle
     ) -> None:
         # Lazy: keeps `licscan --help` instant. (A public name the package re-exports without `as`.)
         from huggingface_hub.utils import build_hf_headers  # type: ignore[attr-defined]
 
         quiet_client()
+        size_connection_pool(pool_size)
         self.endpoint = (endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
         self.policy = policy or RetryPolicy()
         self._clock = clock
