@@ -33,6 +33,7 @@ from typing import Any
 
 from licscan.diff import LICENSE_CHANGED, Status
 from licscan.errors import InputError
+from licscan.jsonfmt import pretty
 from licscan.types import Finding, ModelResult, ScanResult, Severity
 
 LOCK_VERSION = 1
@@ -133,7 +134,7 @@ def build_lock(result: ScanResult, lock_dir: Path) -> dict[str, Any]:
 
 def render_lock(lock: dict[str, Any]) -> str:
     # No sort_keys: the fixed insertion order puts repo_id first, which reads better in a diff.
-    return json.dumps(lock, indent=2, ensure_ascii=False) + "\n"
+    return pretty(lock)
 
 
 def parse_lock(text: str, path: str) -> dict[str, Any]:

@@ -6,9 +6,9 @@ in the README's changelog of the format.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from licscan.jsonfmt import pretty
 from licscan.types import (
     AttachedObligation,
     BaseModel,
@@ -39,7 +39,7 @@ def discovery_json(result: ScanResult) -> dict[str, Any]:
 
 
 def render_document(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return pretty(doc)
 
 
 def to_json(result: ScanResult) -> dict[str, Any]:

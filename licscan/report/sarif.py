@@ -9,10 +9,10 @@ reason.
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 from urllib.parse import quote
 
+from licscan.jsonfmt import pretty
 from licscan.report.common import PROJECT_URL, model_label
 from licscan.text import display
 
@@ -114,7 +114,7 @@ _CLASS_RULES: dict[str, tuple[str, str, str]] = {
 
 
 def render_sarif(doc: dict[str, Any]) -> str:
-    return json.dumps(to_sarif(doc), indent=2, ensure_ascii=False) + "\n"
+    return pretty(to_sarif(doc))
 
 
 def to_sarif(doc: dict[str, Any]) -> dict[str, Any]:
