@@ -110,7 +110,7 @@ class LowCpuHub:
                 lines += [f"{k}: {v}" for k, v in headers.items()]
                 writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + (b"" if method == "HEAD" else body))
                 await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError, ValueError):
+        except (asyncio.IncompleteReadError, ConnectionError, ValueError, asyncio.CancelledError):
             pass
         finally:
             writer.close()
@@ -127,6 +127,12 @@ class LowCpuHub:
             self.port = self._server.sockets[0].getsockname()[1]
             ready.set()
             loop.run_forever()
+            # Close the connections still open (keep-alive) before the loop goes, quietly.
+            pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+            for task in pending:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            loop.close()
 
         self._thread = threading.Thread(target=run, name="lowcpu-hub", daemon=True)
         self._thread.start()
