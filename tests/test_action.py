@@ -499,9 +499,32 @@ def test_workflows_run_the_tests_and_self_test_the_action() -> None:
 def test_pre_commit_hook() -> None:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     hook = next(h for h in hooks if h["id"] == "licscan")
-    assert hook["entry"] == "licscan scan" and hook["language"] == "python" and hook["pass_filenames"] is False
+    # --require-policy: with no policy the hook fails (like the Action) instead of passing every commit.
+    assert hook["entry"] == "licscan scan --require-policy"
+    assert hook["language"] == "python" and hook["pass_filenames"] is False
     assert re.search(hook["files"], "models.txt") and re.search(hook["files"], "licscan.policy.yaml")
     assert not re.search(hook["files"], "README.md")
+
+
+def test_the_pre_commit_hook_fails_clearly_without_a_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from licscan.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "models.txt").write_text("microsoft/phi-2\n", encoding="utf-8")
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = next(h for h in hooks if h["id"] == "licscan")
+    argv = [*hook["entry"].split()[1:], *hook["args"], "--snapshot", str(ROOT / "examples" / "snapshot")]
+    result = CliRunner().invoke(main, argv)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "licscan: error: no policy found: pass --policy FILE or add ./licscan.policy.yaml (`licscan policy init` "
+        "writes one); a licence gate needs rules\n"
+    )
+    # With the policy in place the same hook gates (phi-2 is MIT: allowed).
+    (tmp_path / "licscan.policy.yaml").write_text("version: 1\n", encoding="utf-8")
+    assert CliRunner().invoke(main, argv).exit_code == 0
 
 
 @pytest.mark.parametrize(("policy", "fail_on", "code"), [("research", "deny", 0), ("licscan", "deny", 1)])

@@ -48,6 +48,11 @@ from licscan.report import FORMATS
     help="Exit 1 when a model's verdict is this or worse (default: deny). Needs a policy.",
 )
 @click.option(
+    "--require-policy",
+    is_flag=True,
+    help="Exit 2 when no policy is found, instead of scanning without verdicts (the pre-commit hook sets it).",
+)
+@click.option(
     "--baseline",
     type=click.Path(path_type=Path, dir_okay=False),
     help="A saved JSON scan (e.g. of the base branch): only models added or changed since it can fail the gate.",
@@ -90,6 +95,7 @@ def scan(
     cache_ttl: float,
     policy_path: Path | None,
     fail_on: str | None,
+    require_policy: bool,
     baseline: Path | None,
     locked: bool,
     lock_file: Path,
@@ -102,6 +108,11 @@ def scan(
     db = load_db()
     # The policy is read before any source is built: a broken one stops the run with no network call.
     policy, policy_file = read_policy_option(policy_path, db)
+    if policy_file is None and require_policy:
+        fail(
+            "no policy found: pass --policy FILE or add ./licscan.policy.yaml (`licscan policy init` writes one); "
+            "a licence gate needs rules"
+        )
     if policy_file is None and fail_on is not None:
         fail("--fail-on needs a policy: pass --policy FILE or add ./licscan.policy.yaml")
     if baseline is not None and locked:
