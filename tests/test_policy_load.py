@@ -169,7 +169,11 @@ def test_decision_order_is_by_severity() -> None:
         ("version: 1\ncontext:\n  regions: [USA]\n", 3, "region 'USA' is not an ISO 3166 two-letter code"),
         # Checked against the assigned codes, not the shape: a did-you-mean where one can be found.
         ("version: 1\ncontext:\n  regions: [USA]\n", 3, "or EU; did you mean 'US'?"),
-        ("version: 1\ncontext:\n  regions: [UK]\n", 3, "region 'UK' is not an ISO 3166 two-letter code or EU; did you mean 'GB'?"),
+        (
+            "version: 1\ncontext:\n  regions: [UK]\n",
+            3,
+            "region 'UK' is not an ISO 3166 two-letter code or EU; did you mean 'GB'?",
+        ),
         ("version: 1\ncontext:\n  regions: [EL]\n", 3, "did you mean 'GR'?"),
         ("version: 1\ncontext:\n  regions: [Germany]\n", 3, "did you mean 'DE'?"),
         ("version: 1\ncontext:\n  regions: US\n", 3, "context.regions must be a list, not text ('US')"),

@@ -30,6 +30,7 @@ from licscan.cli.diff import diff_command
 from licscan.cli.discover import discover
 from licscan.cli.explain import explain
 from licscan.cli.lock import lock_command
+from licscan.cli.notice import notice
 from licscan.cli.policy import policy_group
 from licscan.cli.report import report
 from licscan.cli.scan import scan
@@ -92,7 +93,7 @@ def main(debug: bool) -> None:
     """
 
 
-for _command in (scan, snapshot, lock_command, diff_command, report, explain, detect, policy_group, discover):
+for _command in (scan, snapshot, lock_command, diff_command, report, notice, explain, detect, policy_group, discover):
     main.add_command(_command)
 
 __all__ = ["main"]

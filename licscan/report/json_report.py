@@ -87,15 +87,12 @@ def licence_catalogue(result: ScanResult) -> dict[str, dict[str, Any]]:
         for lic in (m.license, m.declared.license, *(x for c in classifications for x in (c.license, *c.licenses))):
             if lic is not None:
                 found.setdefault(lic.id, lic)
-    return {
-        lic_id: {
-            "name": lic.name,
-            "spdx_id": lic.spdx_id,
-            "class": lic.license_class.value,
-            "urls": list(lic.urls),
-        }
-        for lic_id, lic in sorted(found.items())
-    }
+    return {lic_id: licence_entry(lic) for lic_id, lic in sorted(found.items())}
+
+
+def licence_entry(lic: License) -> dict[str, Any]:
+    """One entry of the document's ``licenses`` catalogue."""
+    return {"name": lic.name, "spdx_id": lic.spdx_id, "class": lic.license_class.value, "urls": list(lic.urls)}
 
 
 def license_json(lic: License | None) -> dict[str, Any] | None:
