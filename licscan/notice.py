@@ -107,6 +107,7 @@ class Source:
     license_url: str | None
     summary: str
     models: tuple[Reach, ...]
+    link: str | None = None  # the document the licence points to for this duty (an acceptable-use policy)
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,9 @@ class Duty:
     """One thing to do, merged over every licence that asks for it and every shipping model it binds.
 
     Duties merge when they ask for the same act: the same words to display or prefix ("Built with
-    Llama" from Llama 3.1, 3.2, 3.3 and 4 is one box), the same threshold; any other duty is one per
-    licence and wording.
+    Llama" from Llama 3.1, 3.2, 3.3 and 4 is one box), the same threshold, the same regions, or the
+    same kind of duty (every acceptable-use policy to pass on is one box, each policy a source). Each
+    source keeps its licence's own wording and link.
     """
 
     kind: str
@@ -125,7 +127,6 @@ class Duty:
     threshold: int | None = None
     regions: tuple[str, ...] = ()
     applies_to: str | None = None
-    link: str | None = None  # e.g. the acceptable-use policy
     watch: str | None = None  # thresholds: how the policy's declared figure compares
     not_applicable: str | None = None  # why the duty does not bind this release, or None when it does
 
@@ -136,6 +137,12 @@ class Duty:
     @property
     def license_ids(self) -> tuple[str, ...]:
         return tuple(s.license_id for s in self.sources)
+
+    @property
+    def summary(self) -> str | None:
+        """The wording all sources share, or None when the licences word the duty differently."""
+        wordings = {s.summary for s in self.sources}
+        return wordings.pop() if len(wordings) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -238,7 +245,8 @@ def build_notice(
             if not isinstance(ob, dict) or not ob.get("kind"):
                 continue
             entry = merged.setdefault(_merge_key(ob), {"ob": ob, "sources": {}})
-            reach = entry["sources"].setdefault((str(ob.get("license")), str(ob.get("summary") or "")), [])
+            source_key = (str(ob.get("license")), str(ob.get("summary") or ""), _http(ob.get("link")))
+            reach = entry["sources"].setdefault(source_key, [])
             item = Reach(model_label(m), _via(m, str(ob.get("license"))))
             if item not in reach:
                 reach.append(item)
@@ -346,12 +354,17 @@ def _merge_key(ob: Mapping[str, Any]) -> tuple[Any, ...]:
         return (kind, "display", display)
     if kind in ("user-threshold", "revenue-threshold") and isinstance(ob.get("threshold"), int):
         return (kind, "threshold", ob["threshold"])
-    return (kind, "licence", str(ob.get("license")), str(ob.get("summary") or ""))
+    if kind == "region-restriction":
+        return (kind, "regions", tuple(ob.get("regions") or ()), ob.get("applies_to"))
+    if kind in ("attribution", "naming"):
+        # A credit without a quoted text is worded by each licence its own way: one duty per wording.
+        return (kind, "wording", str(ob.get("summary") or ""))
+    return (kind,)
 
 
 def _duty(
     ob: Mapping[str, Any],
-    sources: Mapping[tuple[str, str], list[Reach]],
+    sources: Mapping[tuple[str, str, str | None], list[Reach]],
     catalogue: Mapping[str, Any],
     ctx: Mapping[str, Any],
     distribution: Any,
@@ -370,8 +383,9 @@ def _duty(
                         _text_url(catalogue, lic_id),
                         summary,
                         tuple(reach),
+                        link,
                     )
-                    for (lic_id, summary), reach in sources.items()
+                    for (lic_id, summary, link), reach in sources.items()
                 ),
                 key=lambda s: (s.license_name.lower(), s.summary),
             )
@@ -380,7 +394,6 @@ def _duty(
         threshold=threshold,
         regions=tuple(str(r) for r in ob.get("regions") or []),
         applies_to=str(ob["applies_to"]) if ob.get("applies_to") else None,
-        link=_http(ob.get("link")),
         watch=_watch(kind, threshold, ctx),
         not_applicable=HOSTED_WHY if kind in REDISTRIBUTION_KINDS and distribution == "hosted" else None,
     )

@@ -258,3 +258,26 @@ def write_output(text: str, output: Path | None) -> None:
 
 def use_color(output: Path | None) -> bool:
     return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def renderer(fmt: str, output: Path | None, root: Path | None = None) -> Any:
+    """The renderer of ``fmt`` for this output; exit 2 when the format needs an extra that is missing."""
+    from licscan.report import MissingExtra, get_renderer
+
+    try:
+        return get_renderer(fmt, color=use_color(output), root=repo_root(root) if fmt == "sarif" else None)
+    except MissingExtra as exc:
+        fail(str(exc))
+
+
+def repo_root(option: Path | None) -> str:
+    """``--root``, else the top of the git repository holding the working directory, else the working directory."""
+    if option is not None:
+        return str(option)
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False)
+    except OSError:  # no git on this machine
+        return os.getcwd()
+    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else os.getcwd()

@@ -18,11 +18,11 @@ from licscan.cli.common import (
     load_upstream_table,
     progress_printer,
     read_policy_option,
-    use_color,
+    renderer,
     warn,
     write_output,
 )
-from licscan.cli.options import cache_options, jobs_opt, manifest_arg, snapshot_opt, timeout_opt
+from licscan.cli.options import cache_options, jobs_opt, manifest_arg, root_opt, snapshot_opt, timeout_opt
 from licscan.errors import EXIT_FETCH_FAILED, EXIT_GATE_FAILED, EXIT_INTERNAL_ERROR, EXIT_OK, InputError
 from licscan.report import FORMATS
 
@@ -31,6 +31,7 @@ from licscan.report import FORMATS
 @manifest_arg
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here.")
+@root_opt
 @jobs_opt
 @timeout_opt
 @snapshot_opt
@@ -87,6 +88,7 @@ def scan(
     manifests: tuple[Path, ...],
     fmt: str,
     output: Path | None,
+    root: Path | None,
     jobs: int | str,
     timeout: float,
     snapshot: Path | None,
@@ -104,6 +106,7 @@ def scan(
 ) -> None:
     """Scan the models listed in MANIFESTS (models.txt or YAML)."""
     refs, warnings = load_refs(manifests)
+    render = renderer(fmt, output, root)  # before any network call: a format that cannot be written stops here
     discovery, unlisted = discover_code(discover_paths, refs)
     db = load_db()
     # The policy is read before any source is built: a broken one stops the run with no network call.
@@ -126,7 +129,6 @@ def scan(
     # Against a lock, a relicense upstream must be seen at once: no cached branch or tag lookup.
     source = build_source(snapshot, cache_dir, no_cache, 0.0 if locked else cache_ttl, timeout)
     from licscan.policy import gate_failed
-    from licscan.report import get_renderer
     from licscan.scan import scan as run_scan
 
     result = run_scan(
@@ -146,14 +148,13 @@ def scan(
         result = mark_unlisted(result, unlisted, discovery)
     result = apply_policy(result, policy, policy_file)
     gate = policy is not None and gate_failed(result, fail_on or "deny")
-    renderer = get_renderer(fmt, color=use_color(output))
     if prior is not None:  # --baseline: only added and changed models are judged; --locked: all, plus changes
-        text, code = compared_output(result, prior, fmt, fail_on or "deny", renderer, warn)
+        text, code = compared_output(result, prior, fmt, fail_on or "deny", render, warn)
         write_output(text, output)
         sys.exit(_bug_or(result, code))
     from licscan.report.json_report import to_json
 
-    write_output(renderer(to_json(result)), output)
+    write_output(render(to_json(result)), output)
     sys.exit(_bug_or(result, EXIT_GATE_FAILED if gate else EXIT_FETCH_FAILED if result.fetch_failed else EXIT_OK))
 
 

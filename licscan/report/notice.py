@@ -132,18 +132,19 @@ def _md_duty(d: Duty) -> list[str]:
     title = _title(d, lambda p: '"' + md_escape(p, 80) + '"')
     lines = [f"- [ ] **{md_escape(title, 300) if not d.display else title}**"]
     extras = [md_escape(x, 300) for x in _extras(d)]
-    if d.link:
-        extras.append(f"policy: [{md_escape(d.link, 200)}]({_url(d.link)})")
     if extras:
         lines[0] += " · " + " · ".join(extras)
+    if d.summary:
+        lines[0] += f": {md_escape(d.summary, 1000)}"
     for s in d.sources:
         licence = f"{md_escape(s.license_name, 160)} (`{md_escape(s.license_id, 80)}`" + (
             f", [text]({_url(s.license_url)}))" if s.license_url else ")"
         )
-        lines.append(f"  - {licence}: {md_escape(s.summary, 1000)}")
-        lines.append(f"    binds: {_md_reach(s.models)}")
+        wording = "" if d.summary else f": {md_escape(s.summary, 1000)}"
+        policy = f" Policy: [{md_escape(s.link, 200)}]({_url(s.link)})." if s.link else ""
+        lines.append(f"  - {licence}{wording}{policy} Binds {_md_reach(s.models)}.")
     if d.not_applicable:
-        lines.append(f"  - does not apply: it {md_escape(d.not_applicable, 400)}")
+        lines.append(f"  - Does not apply: it {md_escape(d.not_applicable, 400)}.")
     return lines
 
 
@@ -267,12 +268,18 @@ def _text_reach(reach: Iterable[Reach]) -> str:
 
 def _text_duty(d: Duty) -> list[str]:
     out = _wrap(_title(d, lambda p: f'"{p}"'), "        ", "    [ ] ")
-    for extra in _extras(d) + ([f"policy: {d.link}"] if d.link else []):
+    for extra in _extras(d):
         out += _wrap(extra, "        ")
+    if d.summary:
+        out += _wrap(d.summary, "        ")
     for s in d.sources:
-        out += _wrap(f"{s.license_name} ({s.license_id}): {s.summary}", "          ", "        - ")
+        out += _wrap(
+            f"{s.license_name} ({s.license_id})" + ("" if d.summary else f": {s.summary}"), "          ", "        - "
+        )
         if s.license_url:
             out += _wrap(f"licence text: {s.license_url}", "          ")
+        if s.link:
+            out += _wrap(f"policy: {s.link}", "          ")
         out += _wrap(f"binds: {_text_reach(s.models)}", "          ")
     if d.not_applicable:
         out += _wrap(f"does not apply: it {d.not_applicable}", "        ")
@@ -413,7 +420,6 @@ def _duty_json(d: Duty) -> dict[str, Any]:
         "threshold": d.threshold,
         "regions": list(d.regions),
         "applies_to": d.applies_to,
-        "link": d.link,
         "watch": d.watch,
         "not_applicable": d.not_applicable,
         "sources": [
@@ -422,6 +428,7 @@ def _duty_json(d: Duty) -> dict[str, Any]:
                 "license_name": s.license_name,
                 "license_url": s.license_url,
                 "summary": s.summary,
+                "link": s.link,
                 "models": [{"model": r.model, "via": list(r.via)} for r in s.models],
             }
             for s in d.sources
