@@ -130,7 +130,8 @@ def _extras(d: Duty) -> list[str]:
 
 def _md_duty(d: Duty) -> list[str]:
     title = _title(d, lambda p: '"' + md_escape(p, 80) + '"')
-    lines = [f"- [ ] **{md_escape(title, 300) if not d.display else title}**"]
+    box = "- " if d.not_applicable else "- [ ] "  # nothing to check off for a duty that does not bind
+    lines = [f"{box}**{md_escape(title, 300) if not d.display else title}**"]
     extras = [md_escape(x, 300) for x in _extras(d)]
     if extras:
         lines[0] += " · " + " · ".join(extras)
@@ -142,7 +143,7 @@ def _md_duty(d: Duty) -> list[str]:
         )
         wording = "" if d.summary else f": {md_escape(s.summary, 1000)}"
         policy = f" Policy: [{md_escape(s.link, 200)}]({_url(s.link)})." if s.link else ""
-        lines.append(f"  - {licence}{wording}{policy} Binds {_md_reach(s.models)}.")
+        lines.append(f"  - {licence}{wording}{policy} — binds {_md_reach(s.models)}.")
     if d.not_applicable:
         lines.append(f"  - Does not apply: it {md_escape(d.not_applicable, 400)}.")
     return lines
@@ -267,7 +268,7 @@ def _text_reach(reach: Iterable[Reach]) -> str:
 
 
 def _text_duty(d: Duty) -> list[str]:
-    out = _wrap(_title(d, lambda p: f'"{p}"'), "        ", "    [ ] ")
+    out = _wrap(_title(d, lambda p: f'"{p}"'), "        ", "    - " if d.not_applicable else "    [ ] ")
     for extra in _extras(d):
         out += _wrap(extra, "        ")
     if d.summary:
