@@ -136,6 +136,9 @@ def make_source(snapshot: Path | None, cache_dir: Path | None, no_cache: bool, c
             message = "HF_HUB_OFFLINE is set and --no-cache leaves nothing to read; use --snapshot DIR"
             raise InputError("HF_HUB_OFFLINE", None, message)
         return CachedSource(None, Store(root, "cache"), ttl=cache_ttl, on_warning=warn_once)
+    from licscan.cli.progress import quiet_hub_client
+
+    quiet_hub_client()
     from licscan.sources.hub import HubSource
     from licscan.sources.retry import RetryPolicy
 
@@ -157,14 +160,10 @@ def build_source(
 
 
 def progress_printer() -> Any:
-    if not sys.stderr.isatty():
-        return None
+    """The scan's progress display on stderr (``licscan.cli.progress``); use it as a context manager."""
+    from licscan.cli.progress import ProgressDisplay
 
-    def show(done: int, total: int, label: str) -> None:
-        end = "\n" if done == total else ""
-        click.echo(f"\r\x1b[K[{done}/{total}] {label}"[:200] + end, err=True, nl=False)
-
-    return show
+    return ProgressDisplay()
 
 
 def load_refs(manifests: tuple[Path, ...]) -> tuple[list[Any], list[str]]:

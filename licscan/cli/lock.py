@@ -64,16 +64,17 @@ def lock_command(
     # A lock must see a relicense upstream at once: branch and tag lookups are never taken from the
     # cache (records at a commit still are: they cannot change).
     source = cli.build_source(snapshot, cache_dir, no_cache, 0.0, timeout)
-    result = run_scan(
-        refs,
-        source,
-        db,
-        jobs=jobs,
-        progress=cli.progress_printer(),
-        manifests=tuple(str(m) for m in manifests),
-        warnings=tuple(warnings),
-        upstreams=cli.load_upstream_table(),
-    )
+    with cli.progress_printer() as progress:
+        result = run_scan(
+            refs,
+            source,
+            db,
+            jobs=jobs,
+            progress=progress,
+            manifests=tuple(str(m) for m in manifests),
+            warnings=tuple(warnings),
+            upstreams=cli.load_upstream_table(),
+        )
     result = cli.apply_policy(result, policy, policy_file)
     failed = [m for m in result.models if m.failure is not None]
     if failed:

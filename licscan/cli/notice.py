@@ -99,15 +99,17 @@ def notice(
         assert db is not None
         refs, warnings = cli.load_refs(manifests)
         source = cli.build_source(snapshot, cache_dir, no_cache, cache_ttl, timeout)
-        result = run_scan(
-            refs,
-            source,
-            db,
-            jobs=jobs,
-            progress=cli.progress_printer(),
-            manifests=tuple(str(m) for m in manifests),
-            warnings=tuple(warnings),
-        )
+        with cli.progress_printer() as progress:
+            result = run_scan(
+                refs,
+                source,
+                db,
+                jobs=jobs,
+                progress=progress,
+                manifests=tuple(str(m) for m in manifests),
+                warnings=tuple(warnings),
+                upstreams=cli.load_upstream_table(),
+            )
         docs.append(to_json(cli.apply_policy(result, policy, policy_file)))
     for path, doc in zip(saved, docs, strict=False):
         if doc.get("policy") is None:
@@ -125,6 +127,10 @@ def notice(
         from licscan.report.json_report import licence_entry
 
         licences = {lic.id: licence_entry(lic) for lic in (db or cli.load_db()).licenses}
-    text = RENDERERS[fmt](build_notice(doc, context, licences))
-    cli.write_output(text, output)
+    built = build_notice(doc, context, licences)
+    cli.write_output(RENDERERS[fmt](built), output)
+    if output is not None:
+        from licscan.report.notice import headline
+
+        click.echo(f"licscan: {headline(built)[:-1]}; {fmt} notice written to {output}", err=True)
     sys.exit(EXIT_OK)

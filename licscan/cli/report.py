@@ -86,4 +86,8 @@ def report(scan_file: Path, fmt: str, output: Path | None, root: Path | None) ->
         # A document that passed the checks above but lacks a field some renderer needs.
         fail(f"{scan_file}: not a complete licscan scan ({type(exc).__name__}: {exc})")
     write_output(text, output)
+    if output is not None:
+        from licscan.report.summary import summary_line
+
+        click.echo(summary_line(doc, str(output), fmt), err=True)
     sys.exit(EXIT_OK)

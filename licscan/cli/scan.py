@@ -131,31 +131,41 @@ def scan(
     from licscan.policy import gate_failed
     from licscan.scan import scan as run_scan
 
-    result = run_scan(
-        refs + unlisted,
-        source,
-        db,
-        jobs=jobs,
-        progress=progress_printer(),
-        manifests=tuple(str(m) for m in manifests),
-        warnings=tuple(warnings),
-        verify_text=verify_text,
-        upstreams=load_upstream_table(),
-    )
+    with progress_printer() as progress:
+        result = run_scan(
+            refs + unlisted,
+            source,
+            db,
+            jobs=jobs,
+            progress=progress,
+            manifests=tuple(str(m) for m in manifests),
+            warnings=tuple(warnings),
+            verify_text=verify_text,
+            upstreams=load_upstream_table(),
+        )
     if discovery is not None:
         from licscan.discover.gate import mark_unlisted
 
         result = mark_unlisted(result, unlisted, discovery)
     result = apply_policy(result, policy, policy_file)
     gate = policy is not None and gate_failed(result, fail_on or "deny")
+    threshold = fail_on or "deny"
     if prior is not None:  # --baseline: only added and changed models are judged; --locked: all, plus changes
-        text, code = compared_output(result, prior, fmt, fail_on or "deny", render, warn)
-        write_output(text, output)
-        sys.exit(_bug_or(result, code))
-    from licscan.report.json_report import to_json
+        text, code, doc = compared_output(result, prior, fmt, threshold, render, warn)
+        gate = code == EXIT_GATE_FAILED
+    else:
+        from licscan.report.json_report import to_json
 
-    write_output(render(to_json(result)), output)
-    sys.exit(_bug_or(result, EXIT_GATE_FAILED if gate else EXIT_FETCH_FAILED if result.fetch_failed else EXIT_OK))
+        doc = to_json(result)
+        text = render(doc)
+        code = EXIT_GATE_FAILED if gate else EXIT_FETCH_FAILED if result.fetch_failed else EXIT_OK
+    write_output(text, output)
+    if output is not None:  # the report went to a file: say in one line what it holds, and the gate's outcome
+        from licscan.report.summary import summary_line
+
+        outcome = (f"FAILED (fail on {threshold})" if gate else "passed") if policy is not None else None
+        click.echo(summary_line(doc, str(output), fmt, outcome), err=True)
+    sys.exit(_bug_or(result, code))
 
 
 def _bug_or(result: Any, code: int) -> int:
@@ -195,7 +205,7 @@ def compared_output(
     fail_on: str,
     renderer: Callable[[dict[str, Any]], str],
     show_warning: Callable[[str], None],
-) -> tuple[str, int]:
+) -> tuple[str, int, dict[str, Any]]:
     """``scan --baseline/--locked``: the report (changes appended to a table or Markdown) and the exit code."""
     from licscan.compare import compare
     from licscan.diff import exit_code
@@ -209,4 +219,4 @@ def compared_output(
         text += "\n" + render_changes_table(changes, prior.path, fail_on)
     elif fmt == "markdown":
         text += "\n" + render_changes_markdown(changes, prior.path, fail_on)
-    return text, exit_code(doc, fail_on)
+    return text, exit_code(doc, fail_on), doc

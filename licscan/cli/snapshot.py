@@ -38,13 +38,17 @@ def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int | str, timeout
     from licscan.sources.store import Store, StoreError
     from licscan.textscan import text_files
 
+    from licscan.cli.progress import quiet_hub_client
+
+    quiet_hub_client()
     hub = HubSource(endpoint=endpoint(), policy=RetryPolicy(budget=timeout))
     try:
         recorder = RecordingSource(hub, Store(output, "snapshot"))
     except (OSError, StoreError) as exc:
         fail(f"{output}: cannot write the snapshot: {getattr(exc, 'strerror', None) or exc}")
     upstreams = load_upstream_table()
-    result = run_scan(refs, recorder, db, jobs=jobs, progress=progress_printer(), upstreams=upstreams)
+    with progress_printer() as progress:
+        result = run_scan(refs, recorder, db, jobs=jobs, progress=progress, upstreams=upstreams)
     records = {}
     for model in result.models:
         if model.record is not None:
