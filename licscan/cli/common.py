@@ -264,9 +264,25 @@ def renderer(fmt: str, output: Path | None, root: Path | None = None) -> Any:
     from licscan.report import MissingExtra, get_renderer
 
     try:
-        return get_renderer(fmt, color=use_color(output), root=repo_root(root) if fmt == "sarif" else None)
+        return get_renderer(
+            fmt,
+            color=use_color(output),
+            root=repo_root(root) if fmt == "sarif" else None,
+            width=table_width(output) if fmt == "table" else None,
+        )
     except MissingExtra as exc:
         fail(str(exc))
+
+
+def table_width(output: Path | None) -> int:
+    """The terminal's width when the table goes to one narrower than 120 columns, else 120."""
+    import shutil
+
+    from licscan.report.table import WIDTH
+
+    if output is None and sys.stdout.isatty():
+        return max(40, min(WIDTH, shutil.get_terminal_size((WIDTH, 24)).columns))
+    return WIDTH
 
 
 def repo_root(option: Path | None) -> str:

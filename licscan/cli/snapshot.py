@@ -29,6 +29,7 @@ def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int | str, timeout
     if offline():
         fail("HF_HUB_OFFLINE is set: a snapshot needs the Hub")
     from licscan.classify import classify_card
+    from licscan.cli.progress import quiet_hub_client
     from licscan.lineage import files_for_lineage
     from licscan.scan import scan as run_scan
     from licscan.sources.base import SourceError
@@ -37,8 +38,6 @@ def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int | str, timeout
     from licscan.sources.retry import RetryPolicy
     from licscan.sources.store import Store, StoreError
     from licscan.textscan import text_files
-
-    from licscan.cli.progress import quiet_hub_client
 
     quiet_hub_client()
     hub = HubSource(endpoint=endpoint(), policy=RetryPolicy(budget=timeout))

@@ -58,8 +58,8 @@ def check_format(fmt: str) -> None:
             raise MissingExtra(fmt, extra)
 
 
-def get_renderer(fmt: str, *, color: bool = False, root: str | None = None) -> Renderer:
-    """The renderer for ``fmt`` (only the table takes ``color``, only SARIF the repository ``root``)."""
+def get_renderer(fmt: str, *, color: bool = False, root: str | None = None, width: int | None = None) -> Renderer:
+    """The renderer for ``fmt`` (only the table takes ``color`` and ``width``, only SARIF the repository ``root``)."""
     try:
         module_name, function = _RENDERERS[fmt]
     except KeyError:
@@ -67,7 +67,7 @@ def get_renderer(fmt: str, *, color: bool = False, root: str | None = None) -> R
     check_format(fmt)
     render: Callable[..., str] = getattr(importlib.import_module(module_name), function)
     if fmt == "table":
-        return lambda doc: render(doc, color=color)
+        return lambda doc: render(doc, color=color, **({"width": width} if width else {}))
     if fmt == "sarif":
         return lambda doc: render(doc, root=root)
     return render
