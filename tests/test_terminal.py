@@ -234,3 +234,25 @@ def test_on_a_terminal_only_licscan_draws_and_it_clears_its_line(fake_hub: Any, 
     assert before.rsplit("\r", 1)[-1].strip() == ""  # the cleared line
     assert summary.strip().startswith("licscan: 20 models: ")
     assert summary.strip().endswith(f"json report written to {out}")
+
+
+def all_commands() -> list[list[str]]:
+    import click
+
+    out: list[list[str]] = [[]]
+    for name, command in main.commands.items():
+        out.append([name])
+        if isinstance(command, click.Group):
+            out += [[name, sub] for sub in command.commands]
+    return out
+
+
+@pytest.mark.parametrize("path", all_commands(), ids=lambda p: " ".join(p) or "licscan")
+def test_every_command_has_examples_in_its_help(path: list[str]) -> None:
+    result = CliRunner().invoke(main, [*path, "--help"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    start = lines.index("  Examples:")
+    examples = [line.strip() for line in lines[start + 1 :] if line.startswith("    licscan ")]
+    assert examples, result.stdout
+    assert all(example.startswith("licscan ") for example in examples)

@@ -90,6 +90,14 @@ def main(debug: bool) -> None:
       3    scan complete, but some models could not be fetched
       70   internal error: a licscan bug (results obtained so far are still written)
       130  interrupted (Ctrl-C)
+
+    \b
+    Examples:
+      licscan scan models.txt --policy licscan.policy.yaml
+      licscan scan models.txt --format json -o scan.json
+      licscan report scan.json --format html -o report.html
+      licscan notice scan.json -o NOTICE.md
+      licscan COMMAND --help
     """
 
 

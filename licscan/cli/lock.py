@@ -53,6 +53,11 @@ def lock_command(
     reviewed; signed-off deviations are policy exceptions). Branch and tag
     lookups are never taken from the cache. Nothing is written when a model
     cannot be fetched (exit 3): a lock records only what could be reviewed.
+
+    \b
+    Examples:
+      licscan lock models.txt --policy licscan.policy.yaml
+      licscan lock models.txt -o release/models.lock
     """
     from licscan.lock import DEFAULT_LOCK_FILE, build_lock, render_lock
     from licscan.scan import scan as run_scan

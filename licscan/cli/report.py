@@ -77,6 +77,12 @@ def report(scan_file: Path, fmt: str, output: Path | None, root: Path | None) ->
     """Render a saved JSON scan in another format, with no network.
 
     SCAN.json is the output of `licscan scan --format json`.
+
+    \b
+    Examples:
+      licscan report scan.json --format html -o report.html
+      licscan report scan.json --format sarif -o licscan.sarif --root .
+      licscan report scan.json --format cyclonedx -o bom.json   # needs licscan[sbom]
     """
     render = renderer(fmt, output, root)
     doc = load_scan(scan_file)

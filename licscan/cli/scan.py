@@ -104,7 +104,21 @@ def scan(
     verify_text: bool,
     discover_paths: tuple[Path, ...],
 ) -> None:
-    """Scan the models listed in MANIFESTS (models.txt or YAML)."""
+    """Scan the models listed in MANIFESTS (models.txt or YAML).
+
+    Each model gets its effective licence (its own, or a base model's), class,
+    obligations and, with a policy, a verdict. Exit 0 scan complete; 1 the
+    policy gate failed; 2 bad input; 3 some models could not be fetched.
+
+    \b
+    Examples:
+      licscan scan models.txt
+      licscan scan models.txt --policy licscan.policy.yaml --fail-on review
+      licscan scan models.txt --format html -o report.html
+      licscan scan models.txt --format json -o scan.json --baseline base.json
+      licscan scan models.txt --locked
+      licscan scan examples/models.txt --snapshot examples/snapshot
+    """
     refs, warnings = load_refs(manifests)
     render = renderer(fmt, output, root)  # before any network call: a format that cannot be written stops here
     discovery, unlisted = discover_code(discover_paths, refs)

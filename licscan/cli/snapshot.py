@@ -23,6 +23,11 @@ def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int | str, timeout
     """Write the metadata and licence files of MANIFESTS' models and their bases to a folder.
 
     ``licscan scan --snapshot DIR`` then scans with no network at all.
+
+    \b
+    Examples:
+      licscan snapshot models.txt -o snap/
+      licscan scan models.txt --snapshot snap/
     """
     refs, _ = load_refs(manifests)
     db = load_db()
