@@ -166,6 +166,32 @@ def progress_printer() -> Any:
     return ProgressDisplay()
 
 
+def scan_models(
+    refs: list[Any],
+    source: Any,
+    db: Any,
+    jobs: Any,
+    manifests: tuple[Path, ...],
+    warnings: list[str],
+    verify_text: bool = False,
+) -> Any:
+    """The scan every fetching command runs, with the progress display and the reviewed upstream table."""
+    from licscan.scan import scan
+
+    with progress_printer() as progress:
+        return scan(
+            refs,
+            source,
+            db,
+            jobs=jobs,
+            progress=progress,
+            manifests=tuple(str(m) for m in manifests),
+            warnings=tuple(warnings),
+            verify_text=verify_text,
+            upstreams=load_upstream_table(),
+        )
+
+
 def load_refs(manifests: tuple[Path, ...]) -> tuple[list[Any], list[str]]:
     """Every reference of the manifests, warnings shown on stderr; exit 2 on a malformed manifest.
 

@@ -60,7 +60,6 @@ def lock_command(
       licscan lock models.txt -o release/models.lock
     """
     from licscan.lock import DEFAULT_LOCK_FILE, build_lock, render_lock
-    from licscan.scan import scan as run_scan
 
     output = output or Path(DEFAULT_LOCK_FILE)
     refs, warnings = cli.load_refs(manifests)
@@ -69,17 +68,7 @@ def lock_command(
     # A lock must see a relicense upstream at once: branch and tag lookups are never taken from the
     # cache (records at a commit still are: they cannot change).
     source = cli.build_source(snapshot, cache_dir, no_cache, 0.0, timeout)
-    with cli.progress_printer() as progress:
-        result = run_scan(
-            refs,
-            source,
-            db,
-            jobs=jobs,
-            progress=progress,
-            manifests=tuple(str(m) for m in manifests),
-            warnings=tuple(warnings),
-            upstreams=cli.load_upstream_table(),
-        )
+    result = cli.scan_models(refs, source, db, jobs, manifests, warnings)
     result = cli.apply_policy(result, policy, policy_file)
     failed = [m for m in result.models if m.failure is not None]
     if failed:

@@ -94,22 +94,11 @@ def notice(
         db = cli.load_db()
         policy, policy_file = cli.read_policy_option(policy_path, db)
     if manifests:
-        from licscan.scan import scan as run_scan
 
         assert db is not None
         refs, warnings = cli.load_refs(manifests)
         source = cli.build_source(snapshot, cache_dir, no_cache, cache_ttl, timeout)
-        with cli.progress_printer() as progress:
-            result = run_scan(
-                refs,
-                source,
-                db,
-                jobs=jobs,
-                progress=progress,
-                manifests=tuple(str(m) for m in manifests),
-                warnings=tuple(warnings),
-                upstreams=cli.load_upstream_table(),
-            )
+        result = cli.scan_models(refs, source, db, jobs, manifests, warnings)
         docs.append(to_json(cli.apply_policy(result, policy, policy_file)))
     for path, doc in zip(saved, docs, strict=False):
         if doc.get("policy") is None:

@@ -15,10 +15,9 @@ from licscan.cli.common import (
     fail,
     load_db,
     load_refs,
-    load_upstream_table,
-    progress_printer,
     read_policy_option,
     renderer,
+    scan_models,
     warn,
     write_output,
 )
@@ -143,20 +142,8 @@ def scan(
     # Against a lock, a relicense upstream must be seen at once: no cached branch or tag lookup.
     source = build_source(snapshot, cache_dir, no_cache, 0.0 if locked else cache_ttl, timeout)
     from licscan.policy import gate_failed
-    from licscan.scan import scan as run_scan
 
-    with progress_printer() as progress:
-        result = run_scan(
-            refs + unlisted,
-            source,
-            db,
-            jobs=jobs,
-            progress=progress,
-            manifests=tuple(str(m) for m in manifests),
-            warnings=tuple(warnings),
-            verify_text=verify_text,
-            upstreams=load_upstream_table(),
-        )
+    result = scan_models(refs + unlisted, source, db, jobs, manifests, warnings, verify_text)
     if discovery is not None:
         from licscan.discover.gate import mark_unlisted
 
