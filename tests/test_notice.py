@@ -256,3 +256,10 @@ def test_hostile_values_stay_inert() -> None:
     assert not any("](javascript:" in line for line in md.splitlines())
     text = render_notice_text(build_notice(doc))
     assert "\x1b" not in text
+
+
+def test_the_distribution_choices_are_the_policys() -> None:
+    from licscan.cli.notice import DISTRIBUTIONS
+    from licscan.policy.model import DISTRIBUTIONS as POLICY_DISTRIBUTIONS
+
+    assert DISTRIBUTIONS == POLICY_DISTRIBUTIONS
