@@ -1,3 +1,3 @@
 """licscan: licence compliance scanner for AI models on the Hugging Face Hub."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

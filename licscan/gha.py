@@ -35,13 +35,23 @@ from typing import Any
 
 from licscan.diff import ModelChange, annotate, counts, diff_documents, exit_code, fails, fetch_failed, judged
 from licscan.errors import EXIT_INPUT_ERROR, InputError
-from licscan.report.changes import deciding_reason, label, md, render_changes_markdown, render_changes_table
+from licscan.report.changes import (
+    COMMENT_LIMIT,
+    capped_rows,
+    deciding_reason,
+    label,
+    md,
+    render_changes_markdown,
+    render_changes_table,
+)
 from licscan.types import ModelRef, ScanResult
 
 MODES = ("auto", "diff", "full")
 FAIL_ON = ("deny", "review")
 PR_EVENTS = ("pull_request", "pull_request_target")
 SUMMARY_LIMIT = 900_000  # GitHub refuses a step summary over 1 MiB; keep room for the header
+# GitHub shows ten annotations of a kind per step and drops the rest: ten, then one that counts the others.
+MAX_ANNOTATIONS = 10
 _GLOB_CHARS = "*?["
 FIX_HINT = "Fix: remove or replace it, pin a revision whose licence the policy allows, or ask legal for an exception."
 
@@ -108,6 +118,8 @@ class Inputs:
     sarif: str
     snapshot: str
     discover: tuple[str, ...] = ()  # code to discover models in (empty: off)
+    spdx: str = ""
+    cyclonedx: str = ""
 
 
 def read_inputs(env: Mapping[str, str]) -> Inputs:
@@ -126,6 +138,8 @@ def read_inputs(env: Mapping[str, str]) -> Inputs:
         sarif=get("SARIF"),
         snapshot=get("SNAPSHOT"),
         discover=tuple(p for p in get("DISCOVER").replace(",", " ").split() if p),
+        spdx=get("SPDX"),
+        cyclonedx=get("CYCLONEDX"),
     )
     if inputs.fail_on not in FAIL_ON:
         raise ActionError(f"input fail-on: {inputs.fail_on!r} is not one of {', '.join(FAIL_ON)}")
@@ -164,14 +178,17 @@ def resolve_mode(mode: str, event: str) -> str:
     return mode
 
 
-def renderer_for(fmt: str) -> Callable[[dict[str, Any]], str] | None:
-    """The renderer of ``fmt``, or None when this licscan does not have it (yet)."""
-    from licscan.report import FORMATS, get_renderer
+def renderer_for(fmt: str, root: str | None = None) -> Callable[[dict[str, Any]], str] | None:
+    """The renderer of ``fmt`` (SARIF paths relative to ``root``), or None when this licscan cannot write it."""
+    from licscan.report import FORMATS, MissingExtra, get_renderer
 
     if fmt not in FORMATS:
         return None
     try:
-        return get_renderer(fmt)
+        return get_renderer(fmt, root=root)
+    except MissingExtra as exc:  # the install step adds the sbom extra when an SBOM input is set
+        emit(workflow_command("warning", str(exc)))
+        return None
     except (ValueError, ImportError):
         return None
 
@@ -360,9 +377,10 @@ def scan_refs(
 
 
 def _repo_path(path: str, top: Path) -> str:
-    """A path as GitHub annotations want it: relative to the repository root, with '/'."""
-    relative = os.path.relpath(os.path.abspath(path), top)
-    return path if relative.startswith("..") else relative.replace(os.sep, "/")
+    """A path as GitHub annotations want it: relative to the repository root, with '/' (as SARIF's are)."""
+    from licscan.report.sarif import repo_relative
+
+    return repo_relative(path, str(top))
 
 
 # -- discovery: models the code loads --------------------------------------------------------------
@@ -418,8 +436,11 @@ def annotation(model: dict[str, Any], fail_on: str, policy: str, top: Path) -> s
     verdict = model.get("verdict") or "unjudged"
     change = f", {model['change']}" if model.get("change") else ""
     parts = [f"{label(model)}{change}: {verdict} under {policy}; licence {licence}.", deciding_reason(model)]
-    if failing:
-        parts.append(FIX_HINT)
+    if failing or model.get("verdict") == "review":
+        from licscan.report.remedy import remedy
+
+        advice = remedy({"models": [model]}, model)
+        parts.append("What to do: " + " ".join(advice.actions) if advice else FIX_HINT)
     title = f"licscan: {model['repo_id']} " + ("fails the licence gate" if failing else f"needs attention ({verdict})")
     return workflow_command(
         "error" if failing else "warning",
@@ -443,6 +464,30 @@ def unlisted_annotation(model: dict[str, Any], top: Path) -> str | None:
         line=where.get("line"),
         title=f"licscan: {model['repo_id']} is not in any manifest",
     )
+
+
+def capped_annotations(models: list[dict[str, Any]], fail_on: str, policy: str, top: Path) -> list[str]:
+    """At most MAX_ANNOTATIONS lines, failing models first, then one that says how many were left out."""
+    lines = [
+        (fails(m, fail_on), a)
+        for m in models
+        if (a := annotation(m, fail_on, policy, top) or unlisted_annotation(m, top))
+    ]
+    lines.sort(key=lambda pair: not pair[0])  # stable: manifest order within failing and warnings
+    shown = [a for _, a in lines[:MAX_ANNOTATIONS]]
+    rest = lines[MAX_ANNOTATIONS:]
+    if rest:
+        failing = sum(1 for f, _ in rest if f)
+        what = f"{failing} of them fail the licence gate" if failing else "none of them fails the licence gate"
+        shown.append(
+            workflow_command(
+                "error" if failing else "warning",
+                f"{len(rest)} more models need attention ({what}); they are not annotated (GitHub shows "
+                f"{MAX_ANNOTATIONS} per step): see the job summary and the HTML report (report input).",
+                title=f"licscan: {len(rest)} more models",
+            )
+        )
+    return shown
 
 
 def violation_json(model: dict[str, Any], top: Path) -> dict[str, Any]:
@@ -492,15 +537,16 @@ def summary_markdown(
     if changes is not None:
         out.append(render_changes_markdown(changes, str(doc["baseline"]["path"]), fail_on))
     elif failing:
-        out += ["| Model | Manifest | Verdict | Licence | Why |", "|---|---|---|---|---|"]
+        rows = []
         for m in failing:
             lic = m.get("license")
             lic_id = lic.get("id") if isinstance(lic, dict) else "-"
             where = f"{m['manifest']['path']}:{m['manifest']['line']}"
-            out.append(
+            rows.append(
                 f"| {md(label(m))} | {md(where)} | {md(m.get('verdict'))} | {md(lic_id)} | {md(deciding_reason(m))} |"
             )
-        out.append("")
+        head = ["| Model | Manifest | Verdict | Licence | Why |", "|---|---|---|---|---|"]
+        out += [*capped_rows(head, rows, COMMENT_LIMIT, "failing models"), ""]
     render = renderer_for("markdown")
     report = render(doc) if render is not None else minimal_markdown(doc)
     if len(report) > SUMMARY_LIMIT:
@@ -509,12 +555,17 @@ def summary_markdown(
     return "\n".join(out)
 
 
-def write_report_files(inputs: Inputs, doc: dict[str, Any], cwd: Path) -> dict[str, str]:
+def write_report_files(inputs: Inputs, doc: dict[str, Any], cwd: Path, top: Path | None = None) -> dict[str, str]:
     written: dict[str, str] = {}
-    for output, fmt, path in (("report", "html", inputs.report), ("sarif", "sarif", inputs.sarif)):
+    for output, fmt, path in (
+        ("report", "html", inputs.report),
+        ("sarif", "sarif", inputs.sarif),
+        ("spdx", "spdx-json", inputs.spdx),
+        ("cyclonedx", "cyclonedx", inputs.cyclonedx),
+    ):
         if not path:
             continue
-        render = renderer_for(fmt)
+        render = renderer_for(fmt, root=str(top or cwd)) if fmt == "sarif" else renderer_for(fmt)
         if render is None:
             emit(
                 workflow_command("warning", f"input {output}: this licscan cannot write {fmt} yet; {path} not written")
@@ -599,11 +650,9 @@ def run(env: Mapping[str, str], cwd: Path) -> int:
     failing = [m for m in judged(doc) if fails(m, inputs.fail_on)]
     code = exit_code(doc, inputs.fail_on)
     print_log(doc, changes, inputs.fail_on)
-    for model in judged(doc):
-        line = annotation(model, inputs.fail_on, setup.policy_name, top) or unlisted_annotation(model, top)
-        if line:
-            emit(line)
-    written = write_report_files(inputs, doc, cwd)
+    for line in capped_annotations(judged(doc), inputs.fail_on, setup.policy_name, top):
+        emit(line)
+    written = write_report_files(inputs, doc, cwd, top)
     by_verdict = doc["summary"].get("by_verdict") or {}
     tally: dict[str, int] = counts(changes) if changes is not None else {}
     outputs: dict[str, str] = {
@@ -615,6 +664,8 @@ def run(env: Mapping[str, str], cwd: Path) -> int:
         "new-violations": json.dumps([violation_json(m, top) for m in failing], ensure_ascii=False),
         "report": written.get("report", ""),
         "sarif": written.get("sarif", ""),
+        "spdx": written.get("spdx", ""),
+        "cyclonedx": written.get("cyclonedx", ""),
     }
     write_outputs(env.get("GITHUB_OUTPUT"), outputs)
     append_summary(env.get("GITHUB_STEP_SUMMARY"), summary_markdown(doc, changes, failing, context, inputs.fail_on))

@@ -247,6 +247,9 @@ class ScanResult:
     warnings: tuple[str, ...] = ()
     policy: str | None = None
     discovery: Discovery | None = None  # `scan --discover`: the APIs and datasets the code uses, too
+    # The policy's context (use, users, regions, distribution, revenue) as plain values, so that the notice and
+    # the reports can say which duties apply without the policy file; None without a policy.
+    policy_context: Mapping[str, Any] | None = None
 
     @property
     def fetch_failed(self) -> bool:

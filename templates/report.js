@@ -15,6 +15,7 @@
     "q": document.getElementById("f-q")
   };
   var count = document.getElementById("f-count");
+  var printNote = document.getElementById("print-filter");
   var empty = document.getElementById("f-empty");
   var keys = ["class", "verdict", "license", "q"];
 
@@ -45,6 +46,13 @@
     empty.hidden = shown !== 0;
     var active = keys.filter(function (k) { return f[k]; });
     document.body.setAttribute("data-filtered", active.length ? "true" : "false");
+    /* Paper prints what the filter shows, and says so. */
+    if (printNote) {
+      printNote.hidden = !active.length;
+      printNote.textContent = active.length ? "Printed with a filter (" + active.map(function (k) {
+        return (k === "q" ? "search" : k) + ": " + f[k];
+      }).join(", ") + "): " + shown + " of " + rows.length + " models shown." : "";
+    }
     if (updateHash) {
       var hash = active.map(function (k) { return k + "=" + encodeURIComponent(f[k]); }).join("&");
       try { history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search); } catch (e) { /* file: URLs in some browsers */ }

@@ -11,6 +11,7 @@ snapshot written here, so nothing touches the network.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -440,7 +441,8 @@ def test_action_yml_structure() -> None:
     action = load_action()
     assert action["name"] and action["description"]
     assert set(action["inputs"]) == {
-        "manifests", "policy", "fail-on", "mode", "base-ref", "report", "sarif", "snapshot", "token", "discover",
+        "manifests", "policy", "fail-on", "mode", "base-ref", "report", "sarif", "spdx", "cyclonedx", "snapshot",
+        "token", "discover",
     }  # fmt: skip
     for name, spec in action["inputs"].items():
         assert spec.get("description"), name
@@ -472,7 +474,7 @@ def test_every_input_is_used_and_never_spliced_into_a_script() -> None:
 
 def test_gha_reads_every_input_the_action_passes() -> None:
     gate = next(s for s in load_action()["runs"]["steps"] if s.get("id") == "gate")
-    source = (ROOT / "licscan" / "gha.py").read_text(encoding="utf-8")
+    source = Path(gha.__file__).read_text(encoding="utf-8")  # the installed module (the release tests a wheel)
     for variable in gate["env"]:
         assert variable.startswith("INPUT_")
         assert f'"{variable}"' in source or f'get("{variable.removeprefix("INPUT_")}"' in source, variable
@@ -499,9 +501,32 @@ def test_workflows_run_the_tests_and_self_test_the_action() -> None:
 def test_pre_commit_hook() -> None:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     hook = next(h for h in hooks if h["id"] == "licscan")
-    assert hook["entry"] == "licscan scan" and hook["language"] == "python" and hook["pass_filenames"] is False
+    # --require-policy: with no policy the hook fails (like the Action) instead of passing every commit.
+    assert hook["entry"] == "licscan scan --require-policy"
+    assert hook["language"] == "python" and hook["pass_filenames"] is False
     assert re.search(hook["files"], "models.txt") and re.search(hook["files"], "licscan.policy.yaml")
     assert not re.search(hook["files"], "README.md")
+
+
+def test_the_pre_commit_hook_fails_clearly_without_a_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from licscan.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "models.txt").write_text("microsoft/phi-2\n", encoding="utf-8")
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = next(h for h in hooks if h["id"] == "licscan")
+    argv = [*hook["entry"].split()[1:], *hook["args"], "--snapshot", str(ROOT / "examples" / "snapshot")]
+    result = CliRunner().invoke(main, argv)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "licscan: error: no policy found: pass --policy FILE or add ./licscan.policy.yaml (`licscan policy init` "
+        "writes one); a licence gate needs rules\n"
+    )
+    # With the policy in place the same hook gates (phi-2 is MIT: allowed).
+    (tmp_path / "licscan.policy.yaml").write_text("version: 1\n", encoding="utf-8")
+    assert CliRunner().invoke(main, argv).exit_code == 0
 
 
 @pytest.mark.parametrize(("policy", "fail_on", "code"), [("research", "deny", 0), ("licscan", "deny", 1)])
@@ -524,7 +549,7 @@ def test_the_self_test_expectations_hold(
 def test_missing_formats_degrade_to_a_warning(runner: Runner, capsys: pytest.CaptureFixture[str]) -> None:
     """A licscan without the HTML/SARIF/Markdown renderers still gates, and says what it could not write."""
     runner.commit_head({"README.md": "docs\n"})
-    runner.monkeypatch.setattr(gha, "renderer_for", lambda fmt: None)
+    runner.monkeypatch.setattr(gha, "renderer_for", lambda fmt, root=None: None)
     runner.env("INPUT_REPORT", "out/report.html")
     runner.env("INPUT_SARIF", "out/licscan.sarif")
     code, out = run_gate(capsys)
@@ -548,3 +573,130 @@ def test_report_files_are_written_when_the_formats_exist(runner: Runner, capsys:
     assert (outputs["report"], outputs["sarif"]) == ("out/report.html", "out/licscan.sarif")
     assert json.loads((runner.repo / "out" / "licscan.sarif").read_text())["version"] == "2.1.0"
     assert (runner.repo / "out" / "report.html").read_text().lstrip().lower().startswith("<!doctype html")
+
+
+# -- the install: pinned, hashed, cached ---------------------------------------------------------------
+
+
+def test_the_action_installs_from_pinned_hashed_locks_and_caches_the_venv() -> None:
+    steps = load_action()["runs"]["steps"]
+    text = ACTION.read_text(encoding="utf-8")
+    install = next(s for s in steps if s["name"] == "Install licscan")
+    assert '--require-hashes --no-deps -r "$LICSCAN_LOCK"' in install["run"]
+    assert "--no-deps --no-build-isolation" in install["run"] and "--no-index" in install["run"]
+    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
+    assert cache["with"]["key"] == "${{ steps.lock.outputs.key }}"
+    assert 'sha256sum "$lock"' in text and "requirements-sbom.txt" in text
+    for name in ("requirements.txt", "requirements-sbom.txt"):
+        lock = (ROOT / "action" / name).read_text(encoding="utf-8")
+        pins = [line for line in lock.splitlines() if re.match(r"^[a-z0-9][\w.-]*==", line)]
+        assert pins and all(line.rstrip().endswith("\\") for line in pins)  # every pin is followed by hashes
+        assert lock.count("--hash=sha256:") >= len(pins)
+        names = {line.split("==")[0] for line in pins}
+        assert {"huggingface-hub", "click", "jinja2", "pyyaml", "iso3166", "hatchling"} <= names
+        # The gate's lock holds no SBOM library; the sbom lock does.
+        assert ({"spdx-tools", "cyclonedx-python-lib"} <= names) == (name == "requirements-sbom.txt")
+    assert (ROOT / "scripts" / "lock_action_requirements.sh").is_file()
+
+
+def test_the_locks_cover_licscans_dependencies() -> None:
+    """A dependency added to pyproject.toml without rerunning scripts/lock_action_requirements.sh fails here."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+    from packaging.requirements import Requirement
+
+    def names(deps: list[str]) -> set[str]:
+        """The names of the requirements that apply to the Action's Python (3.11)."""
+        wanted = [Requirement(d) for d in deps]
+        return {
+            r.name.lower().replace("_", "-")
+            for r in wanted
+            if r.marker is None or r.marker.evaluate({"python_version": "3.11", "python_full_version": "3.11.9"})
+        }
+
+    lock = (ROOT / "action" / "requirements.txt").read_text(encoding="utf-8").lower()
+    sbom = (ROOT / "action" / "requirements-sbom.txt").read_text(encoding="utf-8").lower()
+    assert all(f"\n{n}==" in lock for n in names(project["dependencies"])), names(project["dependencies"])
+    extra = names(project["optional-dependencies"]["sbom"])
+    assert all(f"\n{n}==" in sbom for n in extra | names(project["dependencies"]))
+
+
+def test_an_sbom_input_writes_the_sbom(runner: Runner, capsys: pytest.CaptureFixture[str]) -> None:
+    runner.commit_head({"README.md": "docs\n"})
+    runner.env("INPUT_SPDX", "out/models.spdx.json")
+    runner.env("INPUT_CYCLONEDX", "out/models.cdx.json")
+    code, _ = run_gate(capsys)
+    assert code == 0
+    outputs = runner.outputs()
+    assert (outputs["spdx"], outputs["cyclonedx"]) == ("out/models.spdx.json", "out/models.cdx.json")
+    assert json.loads((runner.repo / "out/models.spdx.json").read_text())["spdxVersion"] == "SPDX-2.3"
+    assert json.loads((runner.repo / "out/models.cdx.json").read_text())["specVersion"] == "1.6"
+
+
+# -- caps: annotations and Markdown hold with 4,000 models ------------------------------------------------
+
+
+def four_thousand(verdict: str = "deny") -> dict[str, Any]:
+    from test_reports import big_document
+
+    doc = big_document(4000)
+    for m in doc["models"]:
+        m["verdict"] = verdict
+    return doc
+
+
+def test_at_most_ten_annotations_and_one_that_counts_the_rest(tmp_path: Path) -> None:
+    doc = four_thousand()
+    lines = gha.capped_annotations(doc["models"], "deny", "licscan.policy.yaml", tmp_path)
+    assert len(lines) == 11
+    assert all(line.startswith("::error file=models.txt,line=") for line in lines[:10])
+    assert lines[10] == (
+        "::error title=licscan%3A 3990 more models::3990 more models need attention (3990 of them fail the licence "
+        "gate); they are not annotated (GitHub shows 10 per step): see the job summary and the HTML report (report "
+        "input)."
+    )
+    # Failing models first: a warning never takes the place of an error.
+    doc["models"][0]["verdict"] = "review"
+    first = gha.capped_annotations(doc["models"][:11], "deny", "p", tmp_path)
+    assert [line.split(" ")[0] for line in first] == ["::error"] * 10 + ["::warning"]
+    assert "line=2," not in "".join(first[:10])  # the review model (manifest line 2) is the one left out
+    assert first[10].startswith("::warning title=licscan%3A 1 more models::1 more models need attention (none of")
+
+
+def test_every_markdown_stays_under_githubs_limits_with_4000_models(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from licscan.cli import main
+    from licscan.diff import annotate, diff_documents
+    from licscan.report.markdown import render_markdown
+
+    head = four_thousand()
+    base = copy.deepcopy(head)
+    base["models"] = base["models"][:10]
+    changes = diff_documents(base, head)
+    annotate(head, changes, "base.json")
+    from licscan.report.changes import render_changes_markdown
+
+    comment = render_changes_markdown(changes, "base.json", "deny")
+    assert len(comment.encode("utf-8")) < 65_536
+    shown = sum(1 for line in comment.splitlines() if line.startswith("| ❌ |"))
+    more = re.search(
+        r"… and (\d+) more changed models, not shown here \(GitHub's size limit\): see the HTML report", comment
+    )
+    assert more and shown + int(more.group(1)) == 3990
+    assert len(render_markdown(head).encode("utf-8")) <= 60_000
+    for changed in (changes, None):
+        failing = [m for m in head["models"] if m.get("change") != "unchanged"] if changed else head["models"]
+        summary = gha.summary_markdown(head, changed, failing, "mode diff", "deny")
+        assert len(summary.encode("utf-8")) < 1024 * 1024
+        assert "see the HTML report" in summary
+    # And the CLI: `licscan diff --format markdown` of the same two scans.
+    (tmp_path / "base.json").write_text(json.dumps(base), encoding="utf-8")
+    (tmp_path / "head.json").write_text(json.dumps(four_thousand()), encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["diff", str(tmp_path / "base.json"), str(tmp_path / "head.json"), "--format", "markdown"]
+    )
+    assert result.exit_code == 1
+    assert len(result.stdout.encode("utf-8")) < 65_536 and "more changed models" in result.stdout

@@ -68,7 +68,7 @@ def test_exit_70_an_internal_error_is_a_bug_not_a_failed_gate(
 ) -> None:
     import licscan.report
 
-    def broken(fmt: str, color: bool = False) -> Any:
+    def broken(fmt: str, color: bool = False, **options: Any) -> Any:  # root, width: options of 0.2
         def render(doc: dict[str, Any]) -> str:
             raise ZeroDivisionError("renderer exploded")
 

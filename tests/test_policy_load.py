@@ -115,10 +115,25 @@ def test_starter_policy_is_clean(tmp_path: Path) -> None:
 
 def test_yaml_1_1_booleans_stay_region_codes_and_underscored_numbers_read(tmp_path: Path) -> None:
     # Plain YAML 1.1 reads NO (Norway) as false; the policy keeps the text.
-    path = write(tmp_path, "version: 1\ncontext:\n  regions: [NO, ON, EU]\n  monthly_active_users: 2_000_000\n")
+    path = write(tmp_path, "version: 1\ncontext:\n  regions: [NO, EU]\n  monthly_active_users: 2_000_000\n")
     policy = load_policy(path)
-    assert policy.context.regions == ("NO", "ON", "EU")
+    assert policy.context.regions == ("NO", "EU")
     assert policy.context.monthly_active_users == 2_000_000
+
+
+@pytest.mark.parametrize("code", ["XX", "ON", "QQ"])
+def test_unassigned_region_codes_are_refused_without_a_guess(tmp_path: Path, code: str) -> None:
+    # Two upper-case letters is the shape of a code, not a code: XX, ON and QQ name no country.
+    path = write(tmp_path, f"version: 1\ncontext:\n  regions: [US, {code}]\n")
+    with pytest.raises(InputError) as info:
+        load_policy(path)
+    assert info.value.message == f"region {code!r} is not an ISO 3166 two-letter code or EU"
+    assert info.value.line == 3
+
+
+def test_every_assigned_code_and_eu_are_accepted(tmp_path: Path) -> None:
+    path = write(tmp_path, "version: 1\ncontext:\n  regions: [GB, DE, JP, BR, ZA, AQ, EU]\n")
+    assert load_policy(path).context.regions == ("GB", "DE", "JP", "BR", "ZA", "AQ", "EU")
 
 
 def test_decision_order_is_by_severity() -> None:
@@ -152,6 +167,15 @@ def test_decision_order_is_by_severity() -> None:
             "region 'eu' is not an ISO 3166 two-letter code or EU; did you mean 'EU'?",
         ),
         ("version: 1\ncontext:\n  regions: [USA]\n", 3, "region 'USA' is not an ISO 3166 two-letter code"),
+        # Checked against the assigned codes, not the shape: a did-you-mean where one can be found.
+        ("version: 1\ncontext:\n  regions: [USA]\n", 3, "or EU; did you mean 'US'?"),
+        (
+            "version: 1\ncontext:\n  regions: [UK]\n",
+            3,
+            "region 'UK' is not an ISO 3166 two-letter code or EU; did you mean 'GB'?",
+        ),
+        ("version: 1\ncontext:\n  regions: [EL]\n", 3, "did you mean 'GR'?"),
+        ("version: 1\ncontext:\n  regions: [Germany]\n", 3, "did you mean 'DE'?"),
         ("version: 1\ncontext:\n  regions: US\n", 3, "context.regions must be a list, not text ('US')"),
         ("version: 1\nexceptions:\n  - decision: allow\n", 3, "missing 'model'"),
         ("version: 1\nexceptions:\n  - model: org/x\n", 3, "missing 'decision'"),

@@ -6,6 +6,8 @@ A screenshot is saved to ``build/report-screenshot.png`` for a human to look at.
 
 from __future__ import annotations
 
+import copy
+import json
 import re
 import shutil
 import subprocess
@@ -120,8 +122,115 @@ def test_screenshot_for_review(tmp_path: Path, scan_doc: dict[str, Any]) -> None
     assert shot.stat().st_size > 20_000  # a rendered page, not a blank one
 
 
-def test_the_report_prints_to_pdf(tmp_path: Path, scan_doc: dict[str, Any]) -> None:
-    report = write_report(tmp_path, scan_doc)
+def print_pdf(tmp_path: Path, doc: dict[str, Any], fragment: str = "") -> list[str]:
+    """The report printed by Chromium (A4, the report's print stylesheet): the text of each page."""
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    report = write_report(tmp_path, doc)
     pdf = tmp_path / "report.pdf"
-    chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", report.as_uri())
+    chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", report.as_uri() + fragment)
     assert pdf.read_bytes()[:5] == b"%PDF-"
+    # NFKC folds the ligatures the PDF's fonts use ("ﬁ") back to letters.
+    return [unicodedata.normalize("NFKC", page.extract_text()) for page in PdfReader(pdf).pages]
+
+
+def example_document() -> dict[str, Any]:
+    """The README's example, scanned from the bundled snapshot under the example's commercial policy."""
+    from click.testing import CliRunner
+
+    from licscan.cli import main
+
+    args = [
+        "scan",
+        "examples/models.txt",
+        "--snapshot",
+        "examples/snapshot",
+        "--policy",
+        "examples/licscan.policy.yaml",
+    ]
+    result = CliRunner().invoke(main, [*args, "--format", "json"], catch_exceptions=False)
+    assert result.exit_code == 1  # three non-commercial models: the gate fails
+    doc: dict[str, Any] = json.loads(result.stdout)
+    return doc
+
+
+def bulk(doc: dict[str, Any], n: int) -> dict[str, Any]:
+    """``doc``'s models repeated to ``n``, each a distinct repo on its own manifest line."""
+    out = copy.deepcopy(doc)
+    out["models"] = []
+    for i in range(n):
+        model = copy.deepcopy(doc["models"][i % len(doc["models"])])
+        model["repo_id"] = f"bulk-org/{model['repo_id'].split('/')[-1]}-{i:04d}"
+        model["manifest"] = {"path": "models.txt", "line": i + 2}
+        out["models"].append(model)
+    out["summary"]["models"] = n
+    return out
+
+
+@pytest.fixture(scope="module")
+def example_doc(monkeypatch_module: pytest.MonkeyPatch) -> dict[str, Any]:
+    monkeypatch_module.chdir(ROOT)
+    return example_document()
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module() -> Any:
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def test_the_example_prints_on_four_pages_with_nothing_wrapped(tmp_path: Path, example_doc: dict[str, Any]) -> None:
+    pages = print_pdf(tmp_path, example_doc)
+    assert len(pages) <= 4, f"{len(pages)} pages"
+    text = "\n".join(pages)
+    # Every row of the table starts with its whole number and model: the # column never wraps ("16/6").
+    for i, model in enumerate(example_doc["models"]):
+        label = model["repo_id"].split("/")[0]
+        assert re.search(rf"^{i + 1} {re.escape(label)}/", text, re.MULTILINE), f"row {i + 1} wraps"
+    assert "base-license-conflict" in text  # a finding label never breaks inside
+    # What a lawyer needs, on paper: what cannot ship and what to do, and what the release must include.
+    assert "CANNOT SHIP AS IT STANDS (3)" in text
+    assert "What to do: Replace it with an allowed model of the same family: black-forest-labs/FLUX.1-schnell" in text
+    assert "What the release must do" in text and "Display “Built with Llama”" in text
+    assert "NOT REQUIRED FOR THIS RELEASE" in text
+
+
+@pytest.mark.parametrize("source", ["example", "golden"])
+def test_a_hundred_models_print_in_under_twenty_pages(
+    tmp_path: Path, source: str, example_doc: dict[str, Any], scan_doc: dict[str, Any]
+) -> None:
+    """Under 2 pages per 10 models, for the example's mix and for the golden scan's (13 of 18 need attention)."""
+    doc = bulk(example_doc if source == "example" else scan_doc, 100)
+    pages = print_pdf(tmp_path, doc)
+    assert len(pages) < 20, f"{len(pages)} pages"
+    text = "\n".join(pages)
+    codes = {f["code"] for m in doc["models"] for f in m["findings"] if "<" not in f["code"]}
+    assert all(code in text for code in codes), sorted(c for c in codes if c not in text)
+
+
+def test_paper_prints_what_the_filter_shows(tmp_path: Path, example_doc: dict[str, Any]) -> None:
+    pages = print_pdf(tmp_path, example_doc, "#verdict=deny")
+    text = "\n".join(pages)
+    assert "Printed with a filter (verdict: deny): 3 of 20 models shown." in text
+    table = text.split("\nModels\n", 1)[1].split("What the release must do")[0]
+    rows = re.findall(r"^(\d+) (\S+/\S+) ", table, re.MULTILINE)
+    assert sorted(name for _, name in rows) == [
+        "CohereLabs/c4ai-command-r-v01",
+        "black-forest-labs/FLUX.1-dev",
+        "mistralai/Codestral-22B-v0.1",
+    ]
+    details = text.split("Model details", 1)[1]
+    assert "microsoft/phi-2" not in details  # an allowed model: its block is filtered out too
+    assert len(pages) < len(print_pdf(tmp_path, example_doc))
+
+
+def test_the_example_screenshot_for_review(tmp_path: Path, example_doc: dict[str, Any]) -> None:
+    """The report a lawyer is handed: saved to build/example-report.png for a human to look at."""
+    build = ROOT / "build"
+    build.mkdir(exist_ok=True)
+    report = write_report(build, example_doc, "example-report.html")
+    shot = build / "example-report.png"
+    chromium(tmp_path, "--hide-scrollbars", "--window-size=1400,2600", f"--screenshot={shot}", report.as_uri())
+    assert shot.is_file() and shot.stat().st_size > 50_000

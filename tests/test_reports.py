@@ -452,3 +452,136 @@ def test_markdown_of_a_small_scan_leaves_nothing_out(scan_doc: dict[str, Any]) -
     md = render("markdown", scan_doc)
     assert "not shown" not in md
     assert md.index("example-org/conflicted-card") < md.index("microsoft/phi-2")  # attention first
+
+
+# -- what to do, licence links, changes against a baseline -------------------------------------------
+
+
+def compared_document() -> dict[str, Any]:
+    """The golden scan compared with an older one: Gemma is new, conflicted-card's commit moved, one was removed."""
+    from licscan.diff import annotate, diff_documents
+
+    new = load_scan()
+    old = copy.deepcopy(new)
+    old["models"] = [m for m in old["models"] if m["repo_id"] != "google/gemma-2-9b-it"]
+    moved = next(m for m in old["models"] if m["repo_id"] == "example-org/conflicted-card")
+    moved["revision"] = "0" * 40
+    gone = copy.deepcopy(moved)
+    gone["repo_id"], gone["manifest"] = "old-org/retired-model", {"path": "models.txt", "line": 30}
+    old["models"].append(gone)
+    annotate(new, diff_documents(old, new), "base.json")
+    return new
+
+
+def test_html_says_what_to_do_about_each_model_that_cannot_ship(scan_doc: dict[str, Any]) -> None:
+    from licscan.report.html import view
+
+    models = {m["repo_id"]: m for m in view(scan_doc)["models"]}
+    flux = models["black-forest-labs/FLUX.1-dev"]["todo"]
+    assert flux["actions"] == [
+        "Renew the expired policy exception (a new expiry date and approver), if legal still agrees.",
+        "Replace it with a model the policy allows (a permissive or accepted licence, for the same task).",
+        "Or buy a commercial licence from black-forest-labs and record it as a policy exception.",
+    ]
+    assert flux["facts"].startswith(
+        "licence FLUX.1 [dev] Non-Commercial License, flux-1-dev-non-commercial-license; class non-commercial;"
+    )
+    assert models["google/gemma-2-9b-it"]["todo"]["actions"][1] == (
+        "Legal to sign off its use-restrictions duty: add it to obligations.accepted in the policy, or record an "
+        "exception."
+    )
+    assert models["nobody/no-such-model"]["todo"]["actions"] == [
+        "Check the repo id: it may have been renamed, deleted or made private (a token may be needed). Until then "
+        "its licence is unknown and it cannot ship."
+    ]
+    assert models["microsoft/phi-2"]["todo"] is None  # allowed: nothing to do
+    html = render("html", scan_doc)
+    assert html.count("<h3>What to do</h3>") == sum(1 for m in scan_doc["models"] if m["verdict"] != "allow")
+    assert "Cannot ship as it stands (10)" in html
+
+
+def test_html_links_every_licence_to_its_text(scan_doc: dict[str, Any]) -> None:
+    html = render("html", scan_doc)
+    assert '<a class="lic" href="https://opensource.org/license/mit" rel="noopener noreferrer"' in html
+    llama = "https://huggingface.co/meta-llama/Meta-Llama-3.1-70B-Instruct/blob/main/LICENSE"
+    assert f'<a href="{llama}" rel="noopener noreferrer"><code>llama3.1</code></a>' in html  # a base's licence
+    assert f'<a href="{llama}" rel="noopener noreferrer">llama3.1</a>' in html  # an obligation's licence
+    assert "What the release must do" in html
+
+
+def test_html_and_sarif_mark_new_changed_and_removed_models() -> None:
+    from licscan.report.html import view
+
+    doc = compared_document()
+    page = view(doc)
+    marks = {m["repo_id"]: m["change"] for m in page["models"]}
+    assert marks["google/gemma-2-9b-it"] == "added" and marks["example-org/conflicted-card"] == "changed"
+    assert marks["Qwen/Qwen2.5-7B-Instruct"] == "unchanged"
+    assert page["baseline"]["removed"] == [
+        {"label": "old-org/retired-model", "manifest": "models.txt:30", "verdict": "deny", "verdict_label": "Deny"}
+    ]
+    html = render("html", doc)
+    assert 'google/gemma-2-9b-it</a> <span class="chg chg-added">New</span>' in html
+    assert "Removed since the baseline (1)" in html
+    assert "1 new</span>, <span class=\"chg chg-changed\">1 changed</span>, 16 unchanged" in html
+    states = {
+        (r["properties"]["model"], r["baselineState"]) for r in json.loads(render("sarif", doc))["runs"][0]["results"]
+    }
+    assert ("google/gemma-2-9b-it", "new") in states and ("example-org/conflicted-card", "updated") in states
+    assert ("example-org/hostile-card", "unchanged") in states
+    assert all("baselineState" not in r for r in json.loads(render("sarif", load_scan()))["runs"][0]["results"])
+
+
+@pytest.mark.parametrize("given", ["absolute", "parent", "dot"])
+def test_sarif_paths_are_relative_to_the_repository_root(given: str, tmp_path: Path) -> None:
+    from licscan.report.sarif import to_sarif
+
+    repo = tmp_path / "repo"
+    (repo / "ml").mkdir(parents=True)
+    doc = load_scan()
+    path = {"absolute": str(repo / "ml" / "models.txt"), "parent": "../ml/models.txt", "dot": "./ml/models.txt"}
+    cwd = Path.cwd()
+    os.chdir(repo if given == "dot" else repo / "ml" if given == "parent" else tmp_path)
+    try:
+        for m in doc["models"]:
+            m["manifest"]["path"] = path[given]
+        uris = {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in to_sarif(doc, root=str(repo))["runs"][0]["results"]
+        }
+    finally:
+        os.chdir(cwd)
+    assert uris == {"ml/models.txt"}
+
+
+def test_scan_root_option_sets_the_sarif_base(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    args = ["scan", str(root / "examples/models.txt"), "--snapshot", str(root / "examples/snapshot")]
+    result = CliRunner().invoke(main, [*args, "--format", "sarif", "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in json.loads(result.stdout)["runs"][0]["results"]
+    }
+    assert uris == {"examples/models.txt"}  # the absolute path, relative to the root
+
+
+@pytest.mark.parametrize("fmt", ["spdx-json", "spdx", "cyclonedx"])
+def test_sbom_formats_without_the_extra_exit_2_naming_it(fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name in ("spdx_tools", "cyclonedx") else real(name, *a)
+    )
+    root = Path(__file__).resolve().parent.parent
+    args = ["scan", str(root / "examples/models.txt"), "--snapshot", str(root / "examples/snapshot")]
+    result = CliRunner().invoke(main, [*args, "--format", fmt])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"licscan: error: --format {fmt} needs the 'sbom' extra, which is not installed: pip install 'licscan[sbom]'\n"
+    )
+    report = CliRunner().invoke(main, ["report", str(GOLDEN / "scan.json"), "--format", fmt])
+    assert report.exit_code == 2 and "pip install 'licscan[sbom]'" in report.stderr
+    # Every other format still works without the extra.
+    assert CliRunner().invoke(main, [*args, "--format", "html"]).exit_code == 0

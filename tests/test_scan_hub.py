@@ -170,8 +170,11 @@ def test_cli_table_is_the_default(fake_hub: Any, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["scan", str(path), "--no-cache"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split() == ["MODEL", "CLASS", "LICENSE", "DECLARED", "FINDINGS"]
-    assert "llama3.1 (from meta-llama/Llama-3.1-8B-Instruct)" in result.output
+    # Issue 12: the table fits 120 columns, the reason under its own header (no policy: no VERDICT column).
+    assert lines[0].split() == ["#", "MODEL", "CLASS", "LICENCE", "WHY"]
+    row = " ".join(" ".join(line.split()) for line in lines[2:6])
+    assert "llama3.1" in row and "(inherited;" in row and "apache-2.0)" in row
+    assert max(len(line) for line in lines) <= 120
     assert "\x1b[" not in result.output, "no colour when not on a TTY"
 
 

@@ -30,6 +30,7 @@ from licscan.cli.diff import diff_command
 from licscan.cli.discover import discover
 from licscan.cli.explain import explain
 from licscan.cli.lock import lock_command
+from licscan.cli.notice import notice
 from licscan.cli.policy import policy_group
 from licscan.cli.report import report
 from licscan.cli.scan import scan
@@ -89,10 +90,18 @@ def main(debug: bool) -> None:
       3    scan complete, but some models could not be fetched
       70   internal error: a licscan bug (results obtained so far are still written)
       130  interrupted (Ctrl-C)
+
+    \b
+    Examples:
+      licscan scan models.txt --policy licscan.policy.yaml
+      licscan scan models.txt --format json -o scan.json
+      licscan report scan.json --format html -o report.html
+      licscan notice scan.json -o NOTICE.md
+      licscan COMMAND --help
     """
 
 
-for _command in (scan, snapshot, lock_command, diff_command, report, explain, detect, policy_group, discover):
+for _command in (scan, snapshot, lock_command, diff_command, report, notice, explain, detect, policy_group, discover):
     main.add_command(_command)
 
 __all__ = ["main"]

@@ -136,6 +136,9 @@ def make_source(snapshot: Path | None, cache_dir: Path | None, no_cache: bool, c
             message = "HF_HUB_OFFLINE is set and --no-cache leaves nothing to read; use --snapshot DIR"
             raise InputError("HF_HUB_OFFLINE", None, message)
         return CachedSource(None, Store(root, "cache"), ttl=cache_ttl, on_warning=warn_once)
+    from licscan.cli.progress import quiet_hub_client
+
+    quiet_hub_client()
     from licscan.sources.hub import HubSource
     from licscan.sources.retry import RetryPolicy
 
@@ -157,14 +160,36 @@ def build_source(
 
 
 def progress_printer() -> Any:
-    if not sys.stderr.isatty():
-        return None
+    """The scan's progress display on stderr (``licscan.cli.progress``); use it as a context manager."""
+    from licscan.cli.progress import ProgressDisplay
 
-    def show(done: int, total: int, label: str) -> None:
-        end = "\n" if done == total else ""
-        click.echo(f"\r\x1b[K[{done}/{total}] {label}"[:200] + end, err=True, nl=False)
+    return ProgressDisplay()
 
-    return show
+
+def scan_models(
+    refs: list[Any],
+    source: Any,
+    db: Any,
+    jobs: Any,
+    manifests: tuple[Path, ...],
+    warnings: list[str],
+    verify_text: bool = False,
+) -> Any:
+    """The scan every fetching command runs, with the progress display and the reviewed upstream table."""
+    from licscan.scan import scan
+
+    with progress_printer() as progress:
+        return scan(
+            refs,
+            source,
+            db,
+            jobs=jobs,
+            progress=progress,
+            manifests=tuple(str(m) for m in manifests),
+            warnings=tuple(warnings),
+            verify_text=verify_text,
+            upstreams=load_upstream_table(),
+        )
 
 
 def load_refs(manifests: tuple[Path, ...]) -> tuple[list[Any], list[str]]:
@@ -258,3 +283,42 @@ def write_output(text: str, output: Path | None) -> None:
 
 def use_color(output: Path | None) -> bool:
     return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def renderer(fmt: str, output: Path | None, root: Path | None = None) -> Any:
+    """The renderer of ``fmt`` for this output; exit 2 when the format needs an extra that is missing."""
+    from licscan.report import MissingExtra, get_renderer
+
+    try:
+        return get_renderer(
+            fmt,
+            color=use_color(output),
+            root=repo_root(root) if fmt == "sarif" else None,
+            width=table_width(output) if fmt == "table" else None,
+        )
+    except MissingExtra as exc:
+        fail(str(exc))
+
+
+def table_width(output: Path | None) -> int:
+    """The terminal's width when the table goes to one narrower than 120 columns, else 120."""
+    import shutil
+
+    from licscan.report.table import WIDTH
+
+    if output is None and sys.stdout.isatty():
+        return max(40, min(WIDTH, shutil.get_terminal_size((WIDTH, 24)).columns))
+    return WIDTH
+
+
+def repo_root(option: Path | None) -> str:
+    """``--root``, else the top of the git repository holding the working directory, else the working directory."""
+    if option is not None:
+        return str(option)
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False)
+    except OSError:  # no git on this machine
+        return os.getcwd()
+    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else os.getcwd()

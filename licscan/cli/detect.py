@@ -18,7 +18,13 @@ from licscan.text import clip
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def detect(files: tuple[Path, ...], fmt: str) -> None:
-    """Classify local licence texts (private checkpoints, vendored models) with the scan's engine."""
+    """Classify local licence texts (private checkpoints, vendored models) with the scan's engine.
+
+    \b
+    Examples:
+      licscan detect vendor/model/LICENSE
+      licscan detect LICENSE NOTICE USE_POLICY.md --format json
+    """
     from licscan.detect import detect_text, detection_findings
 
     db = load_db()

@@ -30,6 +30,11 @@ def diff_command(old: Path, new: Path, fail_on: str | None, fmt: str) -> None:
     Only added and changed models can fail the gate; removed ones are listed
     and never fail it. Exit 1 when the gate fails, 3 when an added or changed
     model could not be fetched, 2 when a file is not a licscan JSON report.
+
+    \b
+    Examples:
+      licscan diff base.json head.json
+      licscan diff base.json head.json --format markdown --fail-on review
     """
     try:
         old_doc = read_scan_document(old)

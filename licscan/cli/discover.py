@@ -20,6 +20,12 @@ def discover(paths: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     Reads Python (by AST), notebooks, YAML/JSON/TOML configs, Dockerfiles, compose files, shell scripts,
     Procfiles, Ollama Modelfiles, TypeScript/JavaScript and GGUF headers. Files that cannot be read are
     skipped with a warning; the rest are still read.
+
+    \b
+    Examples:
+      licscan discover src/ notebooks/
+      licscan discover . --format manifest >> models.txt
+      licscan discover . --format json -o discovered.json
     """
     from licscan import __version__
     from licscan.discover.engine import discover as run

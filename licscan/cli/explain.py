@@ -27,7 +27,13 @@ def explain(
     verify_text: bool,
     policy_path: Path | None,
 ) -> None:
-    """Print the whole reasoning for REPO[@REV]: metadata, files, detection, lineage, obligations."""
+    """Print the whole reasoning for REPO[@REV]: metadata, files, detection, lineage, obligations.
+
+    \b
+    Examples:
+      licscan explain meta-llama/Llama-3.2-1B@main
+      licscan explain example-org/llama-3.1-8b-support-bot --snapshot examples/snapshot
+    """
     from licscan.manifest.refs import split_reference
     from licscan.scan import scan
     from licscan.types import ModelRef

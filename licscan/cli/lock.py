@@ -53,9 +53,13 @@ def lock_command(
     reviewed; signed-off deviations are policy exceptions). Branch and tag
     lookups are never taken from the cache. Nothing is written when a model
     cannot be fetched (exit 3): a lock records only what could be reviewed.
+
+    \b
+    Examples:
+      licscan lock models.txt --policy licscan.policy.yaml
+      licscan lock models.txt -o release/models.lock
     """
     from licscan.lock import DEFAULT_LOCK_FILE, build_lock, render_lock
-    from licscan.scan import scan as run_scan
 
     output = output or Path(DEFAULT_LOCK_FILE)
     refs, warnings = cli.load_refs(manifests)
@@ -64,16 +68,7 @@ def lock_command(
     # A lock must see a relicense upstream at once: branch and tag lookups are never taken from the
     # cache (records at a commit still are: they cannot change).
     source = cli.build_source(snapshot, cache_dir, no_cache, 0.0, timeout)
-    result = run_scan(
-        refs,
-        source,
-        db,
-        jobs=jobs,
-        progress=cli.progress_printer(),
-        manifests=tuple(str(m) for m in manifests),
-        warnings=tuple(warnings),
-        upstreams=cli.load_upstream_table(),
-    )
+    result = cli.scan_models(refs, source, db, jobs, manifests, warnings)
     result = cli.apply_policy(result, policy, policy_file)
     failed = [m for m in result.models if m.failure is not None]
     if failed:

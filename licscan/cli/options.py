@@ -85,6 +85,12 @@ timeout_opt = click.option(
     help="Seconds allowed for one Hub request (connect, headers, body), retries included, and for all the licence "
     "files of one model, before the model is marked fetch-failed.",
 )
+root_opt = click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Repository root that SARIF paths are relative to (default: the git repository of the working "
+    "directory, else the working directory).",
+)
 snapshot_opt = click.option(
     "--snapshot", type=click.Path(path_type=Path, file_okay=False), help="Read from an offline snapshot, no network."
 )

@@ -14,7 +14,13 @@ from licscan.errors import EXIT_INPUT_ERROR, EXIT_OK
 
 @click.group("policy")
 def policy_group() -> None:
-    """Write and check policy files (see docs/policy.md)."""
+    """Write and check policy files (see docs/policy.md).
+
+    \b
+    Examples:
+      licscan policy init
+      licscan policy check licscan.policy.yaml
+    """
 
 
 @policy_group.command("init")
@@ -23,7 +29,13 @@ def policy_group() -> None:
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def init(path: Path, force: bool) -> None:
-    """Write a commented starter policy to PATH (default: licscan.policy.yaml)."""
+    """Write a commented starter policy to PATH (default: licscan.policy.yaml).
+
+    \b
+    Examples:
+      licscan policy init
+      licscan policy init legal/models.policy.yaml --force
+    """
     from licscan.policy.starter import STARTER_POLICY
 
     if path.exists() and not force:
@@ -38,7 +50,12 @@ def init(path: Path, force: bool) -> None:
 @policy_group.command("check")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 def check(file: Path) -> None:
-    """Validate a policy FILE: every problem with its line. Exit 2 on any error."""
+    """Validate a policy FILE: every problem with its line. Exit 2 on any error.
+
+    \b
+    Examples:
+      licscan policy check licscan.policy.yaml
+    """
     from licscan.policy.load import check_policy
 
     problems = check_policy(file, _dt.date.today())

@@ -13,7 +13,8 @@ from typing import Any
 
 import click
 
-from licscan.cli.common import fail, use_color, write_output
+from licscan.cli.common import fail, renderer, write_output
+from licscan.cli.options import root_opt
 from licscan.errors import EXIT_OK
 from licscan.report import FORMATS
 from licscan.text import clip
@@ -71,18 +72,28 @@ def load_scan(path: Path) -> dict[str, Any]:
 @click.argument("scan_file", metavar="SCAN.json", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here.")
-def report(scan_file: Path, fmt: str, output: Path | None) -> None:
+@root_opt
+def report(scan_file: Path, fmt: str, output: Path | None, root: Path | None) -> None:
     """Render a saved JSON scan in another format, with no network.
 
     SCAN.json is the output of `licscan scan --format json`.
-    """
-    doc = load_scan(scan_file)
-    from licscan.report import get_renderer
 
+    \b
+    Examples:
+      licscan report scan.json --format html -o report.html
+      licscan report scan.json --format sarif -o licscan.sarif --root .
+      licscan report scan.json --format cyclonedx -o bom.json   # needs licscan[sbom]
+    """
+    render = renderer(fmt, output, root)
+    doc = load_scan(scan_file)
     try:
-        text = get_renderer(fmt, color=use_color(output))(doc)
+        text = render(doc)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         # A document that passed the checks above but lacks a field some renderer needs.
         fail(f"{scan_file}: not a complete licscan scan ({type(exc).__name__}: {exc})")
     write_output(text, output)
+    if output is not None:
+        from licscan.report.summary import summary_line
+
+        click.echo(summary_line(doc, str(output), fmt), err=True)
     sys.exit(EXIT_OK)

@@ -15,14 +15,13 @@ from licscan.cli.common import (
     fail,
     load_db,
     load_refs,
-    load_upstream_table,
-    progress_printer,
     read_policy_option,
-    use_color,
+    renderer,
+    scan_models,
     warn,
     write_output,
 )
-from licscan.cli.options import cache_options, jobs_opt, manifest_arg, snapshot_opt, timeout_opt
+from licscan.cli.options import cache_options, jobs_opt, manifest_arg, root_opt, snapshot_opt, timeout_opt
 from licscan.errors import EXIT_FETCH_FAILED, EXIT_GATE_FAILED, EXIT_INTERNAL_ERROR, EXIT_OK, InputError
 from licscan.report import FORMATS
 
@@ -31,6 +30,7 @@ from licscan.report import FORMATS
 @manifest_arg
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here.")
+@root_opt
 @jobs_opt
 @timeout_opt
 @snapshot_opt
@@ -46,6 +46,11 @@ from licscan.report import FORMATS
     type=click.Choice(["deny", "review"]),
     default=None,
     help="Exit 1 when a model's verdict is this or worse (default: deny). Needs a policy.",
+)
+@click.option(
+    "--require-policy",
+    is_flag=True,
+    help="Exit 2 when no policy is found, instead of scanning without verdicts (the pre-commit hook sets it).",
 )
 @click.option(
     "--baseline",
@@ -82,6 +87,7 @@ def scan(
     manifests: tuple[Path, ...],
     fmt: str,
     output: Path | None,
+    root: Path | None,
     jobs: int | str,
     timeout: float,
     snapshot: Path | None,
@@ -90,18 +96,39 @@ def scan(
     cache_ttl: float,
     policy_path: Path | None,
     fail_on: str | None,
+    require_policy: bool,
     baseline: Path | None,
     locked: bool,
     lock_file: Path,
     verify_text: bool,
     discover_paths: tuple[Path, ...],
 ) -> None:
-    """Scan the models listed in MANIFESTS (models.txt or YAML)."""
+    """Scan the models listed in MANIFESTS (models.txt or YAML).
+
+    Each model gets its effective licence (its own, or a base model's), class,
+    obligations and, with a policy, a verdict. Exit 0 scan complete; 1 the
+    policy gate failed; 2 bad input; 3 some models could not be fetched.
+
+    \b
+    Examples:
+      licscan scan models.txt
+      licscan scan models.txt --policy licscan.policy.yaml --fail-on review
+      licscan scan models.txt --format html -o report.html
+      licscan scan models.txt --format json -o scan.json --baseline base.json
+      licscan scan models.txt --locked
+      licscan scan examples/models.txt --snapshot examples/snapshot
+    """
     refs, warnings = load_refs(manifests)
+    render = renderer(fmt, output, root)  # before any network call: a format that cannot be written stops here
     discovery, unlisted = discover_code(discover_paths, refs)
     db = load_db()
     # The policy is read before any source is built: a broken one stops the run with no network call.
     policy, policy_file = read_policy_option(policy_path, db)
+    if policy_file is None and require_policy:
+        fail(
+            "no policy found: pass --policy FILE or add ./licscan.policy.yaml (`licscan policy init` writes one); "
+            "a licence gate needs rules"
+        )
     if policy_file is None and fail_on is not None:
         fail("--fail-on needs a policy: pass --policy FILE or add ./licscan.policy.yaml")
     if baseline is not None and locked:
@@ -115,35 +142,31 @@ def scan(
     # Against a lock, a relicense upstream must be seen at once: no cached branch or tag lookup.
     source = build_source(snapshot, cache_dir, no_cache, 0.0 if locked else cache_ttl, timeout)
     from licscan.policy import gate_failed
-    from licscan.report import get_renderer
-    from licscan.scan import scan as run_scan
 
-    result = run_scan(
-        refs + unlisted,
-        source,
-        db,
-        jobs=jobs,
-        progress=progress_printer(),
-        manifests=tuple(str(m) for m in manifests),
-        warnings=tuple(warnings),
-        verify_text=verify_text,
-        upstreams=load_upstream_table(),
-    )
+    result = scan_models(refs + unlisted, source, db, jobs, manifests, warnings, verify_text)
     if discovery is not None:
         from licscan.discover.gate import mark_unlisted
 
         result = mark_unlisted(result, unlisted, discovery)
     result = apply_policy(result, policy, policy_file)
     gate = policy is not None and gate_failed(result, fail_on or "deny")
-    renderer = get_renderer(fmt, color=use_color(output))
+    threshold = fail_on or "deny"
     if prior is not None:  # --baseline: only added and changed models are judged; --locked: all, plus changes
-        text, code = compared_output(result, prior, fmt, fail_on or "deny", renderer, warn)
-        write_output(text, output)
-        sys.exit(_bug_or(result, code))
-    from licscan.report.json_report import to_json
+        text, code, doc = compared_output(result, prior, fmt, threshold, render, warn)
+        gate = code == EXIT_GATE_FAILED
+    else:
+        from licscan.report.json_report import to_json
 
-    write_output(renderer(to_json(result)), output)
-    sys.exit(_bug_or(result, EXIT_GATE_FAILED if gate else EXIT_FETCH_FAILED if result.fetch_failed else EXIT_OK))
+        doc = to_json(result)
+        text = render(doc)
+        code = EXIT_GATE_FAILED if gate else EXIT_FETCH_FAILED if result.fetch_failed else EXIT_OK
+    write_output(text, output)
+    if output is not None:  # the report went to a file: say in one line what it holds, and the gate's outcome
+        from licscan.report.summary import summary_line
+
+        outcome = (f"FAILED (fail on {threshold})" if gate else "passed") if policy is not None else None
+        click.echo(summary_line(doc, str(output), fmt, outcome), err=True)
+    sys.exit(_bug_or(result, code))
 
 
 def _bug_or(result: Any, code: int) -> int:
@@ -183,7 +206,7 @@ def compared_output(
     fail_on: str,
     renderer: Callable[[dict[str, Any]], str],
     show_warning: Callable[[str], None],
-) -> tuple[str, int]:
+) -> tuple[str, int, dict[str, Any]]:
     """``scan --baseline/--locked``: the report (changes appended to a table or Markdown) and the exit code."""
     from licscan.compare import compare
     from licscan.diff import exit_code
@@ -197,4 +220,4 @@ def compared_output(
         text += "\n" + render_changes_table(changes, prior.path, fail_on)
     elif fmt == "markdown":
         text += "\n" + render_changes_markdown(changes, prior.path, fail_on)
-    return text, exit_code(doc, fail_on)
+    return text, exit_code(doc, fail_on), doc

@@ -23,12 +23,18 @@ def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int | str, timeout
     """Write the metadata and licence files of MANIFESTS' models and their bases to a folder.
 
     ``licscan scan --snapshot DIR`` then scans with no network at all.
+
+    \b
+    Examples:
+      licscan snapshot models.txt -o snap/
+      licscan scan models.txt --snapshot snap/
     """
     refs, _ = load_refs(manifests)
     db = load_db()
     if offline():
         fail("HF_HUB_OFFLINE is set: a snapshot needs the Hub")
     from licscan.classify import classify_card
+    from licscan.cli.progress import quiet_hub_client
     from licscan.lineage import files_for_lineage
     from licscan.scan import scan as run_scan
     from licscan.sources.base import SourceError
@@ -38,13 +44,15 @@ def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int | str, timeout
     from licscan.sources.store import Store, StoreError
     from licscan.textscan import text_files
 
+    quiet_hub_client()
     hub = HubSource(endpoint=endpoint(), policy=RetryPolicy(budget=timeout))
     try:
         recorder = RecordingSource(hub, Store(output, "snapshot"))
     except (OSError, StoreError) as exc:
         fail(f"{output}: cannot write the snapshot: {getattr(exc, 'strerror', None) or exc}")
     upstreams = load_upstream_table()
-    result = run_scan(refs, recorder, db, jobs=jobs, progress=progress_printer(), upstreams=upstreams)
+    with progress_printer() as progress:
+        result = run_scan(refs, recorder, db, jobs=jobs, progress=progress, upstreams=upstreams)
     records = {}
     for model in result.models:
         if model.record is not None:

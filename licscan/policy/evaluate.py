@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 from licscan.policy import modality
 from licscan.policy.model import DEFAULT_CLASS_DECISIONS, Decision, ExceptionRule, Policy, most_severe
@@ -88,13 +89,25 @@ def evaluate(result: ScanResult, policy: Policy, *, today: _dt.date, policy_name
         used.update(matching)
         expired.update(i for i in matching if policy.exceptions[i].expired(today))
         models.append(judge(model, policy, today, [policy.exceptions[i] for i in matching]))
-    partial = replace(result, models=tuple(models), policy=policy_name)
+    partial = replace(result, models=tuple(models), policy=policy_name, policy_context=context_json(policy))
     outcome = PolicyOutcome(
         partial,
         tuple(e for i, e in enumerate(policy.exceptions) if i not in used),
         tuple(e for i, e in enumerate(policy.exceptions) if i in expired),
     )
     return replace(outcome, result=replace(partial, warnings=partial.warnings + outcome.warnings))
+
+
+def context_json(policy: Policy) -> dict[str, Any]:
+    """The policy's context as the JSON document carries it (``policy_context``): null where it does not say."""
+    ctx = policy.context
+    return {
+        "use": ctx.use,
+        "monthly_active_users": ctx.monthly_active_users,
+        "annual_revenue_usd": ctx.annual_revenue_usd,
+        "regions": list(ctx.regions) or None,
+        "distribution": ctx.distribution,
+    }
 
 
 def judge(model: ModelResult, policy: Policy, today: _dt.date, exceptions: Iterable[ExceptionRule] = ()) -> ModelResult:

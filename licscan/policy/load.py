@@ -33,7 +33,7 @@ from licscan.policy.model import (
     ExceptionRule,
     Policy,
 )
-from licscan.policy.regions import valid_region
+from licscan.policy.regions import suggest_region, valid_region
 from licscan.types import OBLIGATION_KINDS, LicenseClass
 
 if TYPE_CHECKING:
@@ -335,7 +335,8 @@ class _Parser:
             if code is None:
                 continue
             if not valid_region(code):
-                hint = f"; did you mean {code.strip().upper()!r}?" if valid_region(code.strip().upper()) else ""
+                suggestion = suggest_region(code)
+                hint = f"; did you mean {suggestion!r}?" if suggestion else ""
                 self.error(_line(item), f"region {_clip(code)!r} is not an ISO 3166 two-letter code or EU{hint}")
             elif code not in out:
                 out.append(code)

@@ -29,13 +29,45 @@ _RENDERERS: dict[str, tuple[str, str]] = {
 FORMATS = tuple(_RENDERERS)
 
 
-def get_renderer(fmt: str, *, color: bool = False) -> Renderer:
-    """The renderer for ``fmt`` (only the table takes ``color``)."""
+# Formats whose libraries are an extra (`pip install 'licscan[sbom]'`): format -> (extra, module to import).
+_EXTRAS: dict[str, tuple[str, str]] = {
+    "spdx-json": ("sbom", "spdx_tools"),
+    "spdx": ("sbom", "spdx_tools"),
+    "cyclonedx": ("sbom", "cyclonedx"),
+}
+
+
+class MissingExtra(Exception):
+    """The format needs an optional extra that is not installed."""
+
+    def __init__(self, fmt: str, extra: str) -> None:
+        super().__init__(
+            f"--format {fmt} needs the {extra!r} extra, which is not installed: pip install 'licscan[{extra}]'"
+        )
+        self.fmt = fmt
+        self.extra = extra
+
+
+def check_format(fmt: str) -> None:
+    """Raise MissingExtra when ``fmt``'s libraries are not installed (cheap: nothing is imported)."""
+    import importlib.util
+
+    if fmt in _EXTRAS:
+        extra, module = _EXTRAS[fmt]
+        if importlib.util.find_spec(module) is None:
+            raise MissingExtra(fmt, extra)
+
+
+def get_renderer(fmt: str, *, color: bool = False, root: str | None = None, width: int | None = None) -> Renderer:
+    """The renderer for ``fmt`` (only the table takes ``color`` and ``width``, only SARIF the repository ``root``)."""
     try:
         module_name, function = _RENDERERS[fmt]
     except KeyError:
         raise ValueError(f"unknown format {fmt!r}") from None
+    check_format(fmt)
     render: Callable[..., str] = getattr(importlib.import_module(module_name), function)
     if fmt == "table":
-        return lambda doc: render(doc, color=color)
+        return lambda doc: render(doc, color=color, **({"width": width} if width else {}))
+    if fmt == "sarif":
+        return lambda doc: render(doc, root=root)
     return render

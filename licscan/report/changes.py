@@ -7,10 +7,29 @@ Reads only schema-v1 documents and ``ModelChange``s, so the GitHub Action
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from licscan.diff import ModelChange, counts, fails
 from licscan.text import clip, md_inert
+
+# GitHub refuses a comment over 65,536 characters (a job summary over 1 MiB). Bytes are counted, never fewer
+# than characters, with room left for the closing "N more" line.
+COMMENT_LIMIT = 60_000
+
+
+def capped_rows(head: list[str], rows: Iterable[str], limit: int, what: str) -> list[str]:
+    """``head`` then as many ``rows`` as fit in ``limit`` bytes, and a line saying how many were left out."""
+    out = list(head)
+    size = sum(len(line.encode("utf-8")) + 1 for line in out)
+    rows = list(rows)
+    for shown, row in enumerate(rows):
+        size += len(row.encode("utf-8")) + 1
+        if size > limit:
+            left = len(rows) - shown
+            return [*out, "", f"… and {left} more {what}, not shown here (GitHub's size limit): see the HTML report."]
+        out.append(row)
+    return out
 
 
 def gate_fails(change: ModelChange, fail_on: str) -> bool:
@@ -75,21 +94,26 @@ def md(value: Any, limit: int = 300) -> str:
     return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
-def render_changes_markdown(changes: list[ModelChange], baseline: str, fail_on: str) -> str:
+def render_changes_markdown(
+    changes: list[ModelChange], baseline: str, fail_on: str, limit: int = COMMENT_LIMIT
+) -> str:
+    """The changes as a Markdown table, failing models first, within ``limit`` bytes (a PR comment's)."""
     shown = [c for c in changes if c.status != "unchanged" or gate_fails(c, fail_on)]
+    shown.sort(key=lambda c: not (c.new is not None and fails(c.new, fail_on)))  # stable: what fails goes first
     failed = sum(1 for c in shown if c.new is not None and fails(c.new, fail_on))
     out = [f"**Changes** {md(headline(changes, baseline, fail_on, failed), 500)}", ""]
     if not shown:
         return "\n".join([*out, "No model was added, changed or removed.", ""])
-    out += [
+    head = [
         "| | Change | Model | Manifest | Verdict | Licence | What changed | Why |",
         "|---|---|---|---|---|---|---|---|",
     ]
+    rows = []
     for change in shown:
         model = change.current
         failing = change.new is not None and fails(change.new, fail_on)
         lic = model.get("license")
-        out.append(
+        rows.append(
             "| "
             + " | ".join(
                 [
@@ -105,7 +129,8 @@ def render_changes_markdown(changes: list[ModelChange], baseline: str, fail_on: 
             )
             + " |"
         )
-    return "\n".join([*out, ""])
+    budget = limit - sum(len(line.encode("utf-8")) + 1 for line in out)
+    return "\n".join([*out, *capped_rows(head, rows, budget, "changed models"), ""])
 
 
 def render_changes_json(changes: list[ModelChange], baseline: str, scan: str, fail_on: str, doc: dict[str, Any]) -> str:

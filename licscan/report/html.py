@@ -20,8 +20,10 @@ from licscan.report.common import (
     attention_key,
     hub_url,
     is_commit,
+    lineage,
     model_label,
 )
+from licscan.report.remedy import remedy
 from licscan.text import display
 
 TEMPLATE = "report.html.j2"
@@ -35,6 +37,9 @@ _CLASS_LABEL = {
 }
 _VERDICT_LABEL = {"deny": "Deny", "review": "Review", "allow": "Allow"}
 _SEVERITY_LABEL = {"error": "Error", "warning": "Warning", "info": "Info"}
+_CHANGE_LABEL = {"added": "New", "changed": "Changed", "unchanged": "Unchanged"}
+# A duty binding more models than this lists the first ones and a count: the full list is in `licscan notice`.
+_REACH_SHOWN = 12
 _UNTIL = re.compile(r"valid until (\d{4}-\d{2}-\d{2})")
 _EXPIRED = re.compile(r"expired on (\d{4}-\d{2}-\d{2})")
 _APPROVED = re.compile(r"approved by ([^;]+?)(?:;|\. It overrides|$)")
@@ -66,7 +71,9 @@ def render_html(doc: dict[str, Any]) -> str:
 def view(doc: dict[str, Any]) -> dict[str, Any]:
     """The template's whole input: display strings and numbers, nothing else."""
     summary = doc["summary"]
-    models = [_model(doc, i, m) for i, m in enumerate(doc["models"])]
+    raw = doc.get("licenses")
+    catalogue: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    models = [_model(doc, i, m, catalogue) for i, m in enumerate(doc["models"])]
     order = sorted(range(len(models)), key=lambda i: attention_key(doc["models"][i]))
     for rank, i in enumerate(order):
         models[i]["attention_rank"] = rank
@@ -102,6 +109,110 @@ def view(doc: dict[str, Any]) -> dict[str, Any]:
         "attention_order": [models[i] for i in order],
         "has_policy": doc.get("policy") is not None,
         "apis": apis_view(doc),
+        "blocked": [models[i] for i in order if models[i]["verdict"] in ("deny", "review") or models[i]["todo"]],
+        "baseline": _baseline(doc, models),
+        "notice": _notice(doc),
+    }
+
+
+def _baseline(doc: dict[str, Any], models: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The comparison a ``--baseline``/``--locked`` scan carries: counts and the removed models."""
+    baseline = doc.get("baseline")
+    if not isinstance(baseline, dict):
+        return None
+    removed = [r for r in baseline.get("removed") or [] if isinstance(r, dict)]
+    counts = Counter(m["change"] for m in models if m["change"])
+    return {
+        "path": display(baseline.get("path"), 300),
+        "kind": "lock file" if baseline.get("kind") == "lock" else "saved scan",
+        "added": counts.get("added", 0),
+        "changed": counts.get("changed", 0),
+        "unchanged": counts.get("unchanged", 0),
+        "removed": [
+            {
+                "label": display(model_label(r), 300) if r.get("repo_id") else "?",
+                "manifest": _where(r),
+                "verdict": r.get("verdict") if r.get("verdict") in _VERDICT_LABEL else None,
+                "verdict_label": _VERDICT_LABEL.get(r.get("verdict") or ""),
+            }
+            for r in removed
+        ],
+    }
+
+
+def _where(model: dict[str, Any]) -> str:
+    raw = model.get("manifest")
+    manifest: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    return f"{display(manifest.get('path'), 300)}:{manifest.get('line')}"
+
+
+def _notice(doc: dict[str, Any]) -> dict[str, Any]:
+    """The release checklist (``licscan.notice``) as display values."""
+    from licscan.notice import build_notice
+    from licscan.report.notice import distribution_label, headline, kind_label
+
+    notice = build_notice(doc)
+
+    def duty(d: Any) -> dict[str, Any]:
+        title = kind_label(d.kind)
+        if d.display:
+            verb = "Prefix model names with" if d.kind == "naming" else "Display"
+            title = f"{verb} " + " or ".join(f"“{p}”" for p in d.display)
+        return {
+            "title": display(title, 300),
+            "kind": display(d.kind, 80),
+            "watch": display(d.watch, 300) if d.watch else None,
+            "regions": ", ".join(display(r, 10) for r in d.regions),
+            "applies_to": display(d.applies_to, 80) if d.applies_to else None,
+            "not_applicable": display(d.not_applicable, 400) if d.not_applicable else None,
+            "summary": display(d.summary, 1000) if d.summary else None,
+            "sources": [
+                {
+                    "id": display(s.license_id, 120),
+                    "name": display(s.license_name, 300),
+                    "url": _link(s.license_url),
+                    # Each licence's own wording, when they do not all word the duty alike.
+                    "summary": display(s.summary, 1000) if not d.summary else None,
+                    "link": _link(s.link),
+                    "link_text": display(s.link, 200) if s.link else None,
+                    "models": [
+                        display(r.model, 300)
+                        + (f" (through {', '.join(display(v, 300) for v in r.via)})" if r.via else "")
+                        for r in s.models[:_REACH_SHOWN]
+                    ],
+                    "more": max(0, len(s.models) - _REACH_SHOWN),
+                }
+                for s in d.sources
+            ],
+        }
+
+    return {
+        "headline": display(headline(notice), 300),
+        "distribution": display(distribution_label(notice), 200),
+        "hosted": notice.distribution == "hosted",
+        "notes": [display(n, 500) for n in notice.notes],
+        "groups": [
+            {
+                "id": g.id,
+                "title": display(g.title, 200),
+                "what": display(g.what, 300),
+                "duties": [duty(d) for d in g.duties],
+            }
+            for g in notice.groups
+        ],
+        "not_applicable": _moot(notice.not_applicable),
+        "licences": [
+            {
+                "id": display(x.id, 120),
+                "name": display(x.name, 300),
+                "url": _link(x.url),
+                "count": len(x.models),
+            }
+            for x in notice.licences
+        ],
+        "files": len(notice.files),
+        "left_out": len(notice.left_out),
+        "unknown": [display(s.label, 300) for s in notice.unknown],
     }
 
 
@@ -147,21 +258,44 @@ def _link(url: Any) -> str | None:
     return url if isinstance(url, str) and url.startswith(("https://", "http://")) and len(url) < 2000 else None
 
 
-def _licence(lic: dict[str, Any] | None) -> dict[str, Any] | None:
+def _moot(duties: Any) -> list[dict[str, Any]]:
+    """Duties that do not bind this release, one line per kind and reason, with the licences that ask for them."""
+    from licscan.report.notice import kind_label
+
+    lines: dict[tuple[str, str], list[str]] = {}
+    for d in duties:
+        names = lines.setdefault((kind_label(d.kind), str(d.not_applicable)), [])
+        names += [s.license_name for s in d.sources if s.license_name not in names]
+    return [
+        {"title": display(title, 200), "why": display(why, 400), "licences": [display(n, 300) for n in names]}
+        for (title, why), names in lines.items()
+    ]
+
+
+def _text_url(catalogue: dict[str, Any], lic_id: Any) -> str | None:
+    """The first http(s) URL of the licence's text in the document's ``licenses`` catalogue."""
+    entry = catalogue.get(lic_id) if isinstance(lic_id, str) else None
+    urls = entry.get("urls") if isinstance(entry, dict) else None
+    return next((u for u in urls if _link(u)), None) if isinstance(urls, list) else None
+
+
+def _licence(lic: dict[str, Any] | None, catalogue: dict[str, Any] | None = None) -> dict[str, Any] | None:
     if not lic:
         return None
     return {
         "id": display(lic.get("id"), 120),
         "name": display(lic.get("name"), 300),
         "spdx_id": display(lic["spdx_id"], 120) if lic.get("spdx_id") else None,
+        "url": _text_url(catalogue or {}, lic.get("id")),
     }
 
 
-def _model(doc: dict[str, Any], index: int, m: dict[str, Any]) -> dict[str, Any]:
+def _model(doc: dict[str, Any], index: int, m: dict[str, Any], catalogue: dict[str, Any]) -> dict[str, Any]:
     from licscan.report.common import needs_attention
 
-    lic = _licence(m.get("license"))
+    lic = _licence(m.get("license"), catalogue)
     source = m.get("license", {}).get("source") if m.get("license") else None
+    advice = remedy(doc, m)
     inherited = bool(source) and str(source).lower() != str(m["repo_id"]).lower()
     revision = m.get("revision")
     manifest = m.get("manifest") or {}
@@ -187,9 +321,17 @@ def _model(doc: dict[str, Any], index: int, m: dict[str, Any]) -> dict[str, Any]
         "licence_id": lic["id"] if lic else "none",
         "licence_name": lic["name"] if lic else "No licence identified",
         "licence_source": display(source, 300) if inherited else None,
-        "declared": _licence(m.get("declared_license")),
+        "declared": _licence(m.get("declared_license"), catalogue),
+        "todo": {
+            "actions": [display(a, 600) for a in advice.actions],
+            "facts": display(advice.facts, 1000),
+        }
+        if advice
+        else None,
+        "change": m.get("change") if m.get("change") in _CHANGE_LABEL else None,
+        "change_label": _CHANGE_LABEL.get(m.get("change") or ""),
         "declared_expression": display(m["declared_expression"], 300) if m.get("declared_expression") else None,
-        "tree": _tree(doc, m, str(m["repo_id"]), str(source or "").lower(), frozenset()),
+        "tree": _tree(doc, m, str(m["repo_id"]), str(source or "").lower(), frozenset(), catalogue),
         "evidence": [
             {"source": display(e.get("source"), 80), "detail": display(e.get("detail"), 600)}
             for e in m.get("evidence") or []
@@ -200,10 +342,19 @@ def _model(doc: dict[str, Any], index: int, m: dict[str, Any]) -> dict[str, Any]
                 "severity": f.get("severity") if f.get("severity") in _SEVERITY_LABEL else "warning",
                 "severity_label": _SEVERITY_LABEL.get(f.get("severity") or "", "Warning"),
                 "message": display(f.get("message"), 600),
+                # Already said on the page (a reason quotes it, or the expired-exception box): paper skips it.
+                "told": f.get("code") == "exception-expired"
+                or any(str(f.get("message") or "") in str(r.get("message") or "") for r in m.get("reasons") or []),
             }
             for f in m.get("findings") or []
         ],
-        "obligations": [_obligation(o) for o in m.get("obligations") or []],
+        "obligations": [_obligation(o, catalogue) for o in m.get("obligations") or []],
+        "chain": " → ".join(
+            f"{display(b.get('repo_id'), 200)} ({display((b.get('license') or {}).get('id') or 'unread', 80)})"
+            for b in lineage(m)
+        ),
+        "bases": len(m.get("base_models") or []),
+        "duty_kinds": _duty_kinds(m),
         "reasons": [
             {
                 "rule": display(r.get("rule"), 120),
@@ -225,7 +376,7 @@ def _model(doc: dict[str, Any], index: int, m: dict[str, Any]) -> dict[str, Any]
 
 
 def _tree(
-    doc: dict[str, Any], m: dict[str, Any], parent: str, source: str, path: frozenset[str]
+    doc: dict[str, Any], m: dict[str, Any], parent: str, source: str, path: frozenset[str], catalogue: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """The bases of ``parent`` with their own bases below them: merges show every branch."""
     out = []
@@ -233,15 +384,15 @@ def _tree(
         repo = str(b["repo_id"]).lower()
         if str(b.get("parent", "")).lower() != parent.lower() or repo in path:
             continue
-        node = _base(doc, b)
+        node = _base(doc, b, catalogue)
         node["source"] = repo == source
-        node["children"] = _tree(doc, m, str(b["repo_id"]), source, path | {parent.lower()})
+        node["children"] = _tree(doc, m, str(b["repo_id"]), source, path | {parent.lower()}, catalogue)
         out.append(node)
     return out
 
 
-def _base(doc: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
-    lic = _licence(b.get("license"))
+def _base(doc: dict[str, Any], b: dict[str, Any], catalogue: dict[str, Any]) -> dict[str, Any]:
+    lic = _licence(b.get("license"), catalogue)
     return {
         "repo_id": display(b["repo_id"], 300),
         "url": _link(hub_url(doc, str(b["repo_id"]), b.get("revision"))),
@@ -256,7 +407,7 @@ def _base(doc: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _obligation(o: dict[str, Any]) -> dict[str, Any]:
+def _obligation(o: dict[str, Any], catalogue: dict[str, Any]) -> dict[str, Any]:
     extras = []
     if isinstance(o.get("threshold"), int):
         extras.append(f"threshold {o['threshold']:,}")
@@ -268,10 +419,22 @@ def _obligation(o: dict[str, Any]) -> dict[str, Any]:
         "kind": display(o.get("kind"), 80),
         "summary": display(o.get("summary"), 1000),
         "licence": display(o.get("license"), 120),
+        "licence_url": _text_url(catalogue, o.get("license")),
         "extras": extras,
         "link": _link(o.get("link")),
         "link_text": display(o.get("link"), 200) if o.get("link") else None,
     }
+
+
+def _duty_kinds(m: dict[str, Any]) -> str:
+    """``attribution, naming (llama3.1); notice (apache-2.0)``: the obligations in one line, for paper."""
+    by_licence: dict[str, list[str]] = {}
+    for o in m.get("obligations") or []:
+        kinds = by_licence.setdefault(display(o.get("license"), 120), [])
+        kind = display(o.get("kind"), 80)
+        if kind not in kinds:
+            kinds.append(kind)
+    return "; ".join(f"{', '.join(kinds)} ({lic})" for lic, kinds in by_licence.items())
 
 
 def _exceptions(m: dict[str, Any]) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from licscan.jsonfmt import pretty
+from licscan.textscan import README, text_files
 from licscan.types import (
     AttachedObligation,
     BaseModel,
@@ -60,6 +61,7 @@ def to_json(result: ScanResult) -> dict[str, Any]:
         "source": result.source,
         "manifests": list(result.manifests),
         "policy": result.policy,
+        "policy_context": dict(result.policy_context) if result.policy_context is not None else None,
         "warnings": list(result.warnings),
         "summary": {
             "models": len(result.models),
@@ -69,7 +71,28 @@ def to_json(result: ScanResult) -> dict[str, Any]:
         },
         "models": [model_json(m) for m in result.models],
         **discovery_json(result),
+        "licenses": licence_catalogue(result),
     }
+
+
+def licence_catalogue(result: ScanResult) -> dict[str, dict[str, Any]]:
+    """Every licence the document names (effective, declared, along the lineage, behind an obligation), by id.
+
+    Carries what a reader of the document needs and the per-model objects do not: the class and the URLs of
+    the licence's text, so the notice and the reports can link every obligation to the terms it comes from.
+    """
+    found: dict[str, License] = {}
+    for m in result.models:
+        classifications = [m.declared] + [b.classification for b in m.base_models if b.classification is not None]
+        for lic in (m.license, m.declared.license, *(x for c in classifications for x in (c.license, *c.licenses))):
+            if lic is not None:
+                found.setdefault(lic.id, lic)
+    return {lic_id: licence_entry(lic) for lic_id, lic in sorted(found.items())}
+
+
+def licence_entry(lic: License) -> dict[str, Any]:
+    """One entry of the document's ``licenses`` catalogue."""
+    return {"name": lic.name, "spdx_id": lic.spdx_id, "class": lic.license_class.value, "urls": list(lic.urls)}
 
 
 def license_json(lic: License | None) -> dict[str, Any] | None:
@@ -99,6 +122,9 @@ def model_json(m: ModelResult) -> dict[str, Any]:
         "findings": [{"code": f.code, "severity": f.severity.value, "message": f.message} for f in m.findings],
         "verdict": m.verdict,
         "reasons": [{"rule": r.rule, "decision": r.decision, "message": r.message} for r in m.reasons],
+        # The licence and notice files the repo lists (LICENSE*, NOTICE*, USE_POLICY*, ...): what a release
+        # that ships the weights must carry along.
+        "license_files": [n for n in text_files(m.record) if n != README] if m.record is not None else [],
     }
 
 

@@ -9,6 +9,7 @@ reason.
 from __future__ import annotations
 
 import hashlib
+import os
 from typing import Any
 from urllib.parse import quote
 
@@ -113,11 +114,17 @@ _CLASS_RULES: dict[str, tuple[str, str, str]] = {
 }
 
 
-def render_sarif(doc: dict[str, Any]) -> str:
-    return pretty(to_sarif(doc))
+# models[].change of a compared scan -> SARIF's baselineState (removed models have no results to carry "absent").
+_BASELINE_STATE = {"added": "new", "changed": "updated", "unchanged": "unchanged"}
 
 
-def to_sarif(doc: dict[str, Any]) -> dict[str, Any]:
+def render_sarif(doc: dict[str, Any], *, root: str | None = None) -> str:
+    return pretty(to_sarif(doc, root=root))
+
+
+def to_sarif(doc: dict[str, Any], *, root: str | None = None) -> dict[str, Any]:
+    """The SARIF log. ``root``: the repository root, so that manifest paths become relative to it whatever
+    form they were given in (absolute, ``../``); None keeps them as the scan recorded them."""
     catalogue = {**_FINDING_RULES, **_VERDICT_RULES, **_CLASS_RULES}
     results: list[dict[str, Any]] = []
     seen: dict[tuple[str, str], int] = {}
@@ -127,7 +134,7 @@ def to_sarif(doc: dict[str, Any]) -> dict[str, Any]:
                 catalogue[rule_id] = (level, rule_id, f"licscan finding {rule_id}.")
             occurrence = seen.get((model_label(model).lower(), rule_id), 0)
             seen[(model_label(model).lower(), rule_id)] = occurrence + 1
-            results.append(_result(model, rule_id, level, text, occurrence))
+            results.append(_result(model, rule_id, level, text, occurrence, root))
     rule_ids = list(catalogue)
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
     for result in results:
@@ -178,9 +185,12 @@ def _model_results(doc: dict[str, Any], model: dict[str, Any]) -> list[tuple[str
     return out
 
 
-def _result(model: dict[str, Any], rule_id: str, level: str, text: str, occurrence: int) -> dict[str, Any]:
+def _result(
+    model: dict[str, Any], rule_id: str, level: str, text: str, occurrence: int, root: str | None
+) -> dict[str, Any]:
     manifest = model.get("manifest") or {}
-    location: dict[str, Any] = {"artifactLocation": {"uri": _uri(str(manifest.get("path") or ""))}}
+    path = str(manifest.get("path") or "")
+    location: dict[str, Any] = {"artifactLocation": {"uri": _uri(repo_relative(path, root) if root else path)}}
     line = manifest.get("line")
     if isinstance(line, int) and line >= 1:
         location["region"] = {"startLine": line}
@@ -193,7 +203,22 @@ def _result(model: dict[str, Any], rule_id: str, level: str, text: str, occurren
         # GitHub matches alerts across runs by fingerprint: the model and the rule, never the wording.
         "partialFingerprints": {"licscanModelRule/v1": hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]},
         "properties": {"model": model["repo_id"], "class": model["class"], "verdict": model.get("verdict")},
+        **({"baselineState": _BASELINE_STATE[model["change"]]} if model.get("change") in _BASELINE_STATE else {}),
     }
+
+
+def repo_relative(path: str, root: str) -> str:
+    """``path`` (as given to the scan, relative to the working directory or absolute) relative to ``root``.
+
+    Code scanning and annotations place results by repository-relative path; a manifest given as
+    ``/abs/repo/models.txt`` or ``../repo/models.txt`` is the same file as ``models.txt``. A path outside
+    ``root`` is kept as given (normalised), since no relative form would name it.
+    """
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute, os.path.abspath(root))
+    if relative == ".." or relative.startswith(".." + os.sep) or os.path.isabs(relative):
+        return os.path.normpath(path).replace(os.sep, "/")
+    return relative.replace(os.sep, "/")
 
 
 def _uri(path: str) -> str:
