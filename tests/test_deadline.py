@@ -28,7 +28,7 @@ def test_a_stuck_call_is_abandoned_at_its_deadline_and_the_next_ones_run() -> No
     start = time.monotonic()
     with pytest.raises(DeadlineExceeded):
         run_before(start + 0.2, stuck)
-    assert time.monotonic() - start < 1.0
+    assert time.monotonic() - start < 3.0  # the stuck call would hold 5 s: it was abandoned
     assert run_before(time.monotonic() + 5, lambda cancelled: "next") == "next"
     release.set()
 

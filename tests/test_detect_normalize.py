@@ -105,11 +105,9 @@ def test_hostile_input_does_not_raise() -> None:
         tokens(raw)
 
 
-def test_normalising_a_30kb_text_is_fast() -> None:
+def test_normalising_a_30kb_text() -> None:
+    # Its speed (well under a millisecond) is measured by benchmarks/bench_detect.py: tests never time.
     text = (SAMPLE * 60)[: 30 * 1024]
-    tokens(text)
-    start = time.perf_counter()
-    for _ in range(10):
-        tokens(text)
-    per_call = (time.perf_counter() - start) / 10
-    assert per_call < 0.01, f"{per_call * 1000:.2f} ms"  # ~0.5 ms on a laptop; generous for CI
+    words = tokens(text)
+    assert words == tokens(normalize(text))  # idempotent at size
+    assert len(words) > 30 * 1024 // 10
