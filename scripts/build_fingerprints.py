@@ -1,13 +1,25 @@
 #!/usr/bin/env python3
-"""Regenerate ``license_db/fingerprints/*.fp`` from the reference licence texts.
+"""Regenerate ``license_db/fingerprints/*.fp`` from reference licence texts.
 
-The texts live beside the project in ``../shared/data/license-texts/`` and are
-never copied into it: a fingerprint keeps only CRC-32 hashes of the
-normalised text's 6-word shingles (see ``license_db/fingerprints/README.md``).
+Data-driven: every licence of ``license_db/`` (but the family ids) gets a
+fingerprint when a reference text for it can be found, in this order:
 
-    python scripts/build_fingerprints.py            # rewrite the .fp files
-    python scripts/build_fingerprints.py --check    # exit 1 if they are stale
-    python scripts/build_fingerprints.py --phrases  # audit license_db phrases against the texts
+1. ``../shared/data/license-texts/`` through the ``SOURCES`` table below
+   (texts from the licences' publishers, several wordings of one licence);
+2. every ``--texts`` location (a ScanCode wheel, ScanCode's
+   ``licensedcode/data/licenses`` folder, or a folder of ``<SPDX-ID>.txt``):
+   the ScanCode key of ``spdx_id: LicenseRef-scancode-<key>``, else the text
+   whose SPDX id is the licence's ``spdx_id``, else ``SCANCODE_KEYS`` below.
+
+Texts are never copied into the project: a fingerprint keeps only CRC-32
+hashes of the normalised text's 6-word shingles (``license_db/fingerprints/README.md``).
+A fingerprint whose reference is not available in this run is kept as it is
+(and not checked), so the script can run with or without ScanCode's texts.
+
+    pip download scancode-toolkit==32.5.0 --no-deps -d /tmp/sc
+    python scripts/build_fingerprints.py --texts /tmp/sc/scancode_toolkit-32.5.0-cp311-none-any.whl
+    python scripts/build_fingerprints.py --check [--texts ...]   # exit 1 if any checkable one is stale
+    python scripts/build_fingerprints.py --phrases [--texts ...] # audit license_db phrases against the texts
 """
 
 from __future__ import annotations
@@ -21,9 +33,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from licscan.detect.fingerprint import Variant, encode  # noqa: E402
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from reference_texts import Reference, read_references  # noqa: E402
+
+from licscan.detect.fingerprint import Variant, decode, encode  # noqa: E402
 from licscan.detect.normalize import phrase_key, tokens  # noqa: E402
-from licscan.licensedb import load_database  # noqa: E402
+from licscan.licensedb import LicenseDB, load_database  # noqa: E402
 
 TEXTS = ROOT.parent / "shared" / "data" / "license-texts"
 OUT = ROOT / "license_db" / "fingerprints"
@@ -36,6 +52,12 @@ class Source:
     kind: str = "license"
     stop_at: str | None = None  # regex: the text ends where it matches (an appended policy)
 
+
+# Database licences whose ScanCode key neither their spdx_id nor its SPDX id gives.
+SCANCODE_KEYS = {
+    "odbl": "odbl-1.0",  # the Hub id names ODbL 1.0, the only version
+    "odc-by": "odc-by-1.0",
+}
 
 # Reference files deliberately not fingerprinted, and why.
 NOT_FINGERPRINTED = {
@@ -120,10 +142,23 @@ def canonical_text(file: Path, source: Source) -> str:
     return text
 
 
-def build(texts: Path, known_ids: set[str]) -> tuple[dict[str, str], list[str]]:
-    """``{file name: .fp text}`` plus warnings (unmapped files, ids missing from the database)."""
-    outputs: dict[str, str] = {}
+@dataclass(frozen=True)
+class Text:
+    """One reference text chosen for one fingerprint."""
+
+    name: str  # fingerprint file stem
+    license_id: str
+    kind: str
+    where: str  # provenance, written into the .fp header
+    text: str
+
+
+def shared_texts(texts: Path, known_ids: set[str]) -> tuple[list[Text], list[str]]:
+    """The texts of ``../shared/data/license-texts`` that ``SOURCES`` maps, plus warnings."""
+    found: list[Text] = []
     warnings: list[str] = []
+    if not texts.is_dir():
+        return found, warnings
     commits = _commits(texts)
     for file in sorted(texts.iterdir()):
         if file.name == "SOURCES.tsv" or not file.is_file():
@@ -136,12 +171,56 @@ def build(texts: Path, known_ids: set[str]) -> tuple[dict[str, str], list[str]]:
         if source.license_id not in known_ids:
             warnings.append(f"{file.name}: licence {source.license_id!r} is not in license_db/, skipped")
             continue
-        name = source.variant or source.license_id
         where = f"{file.name} ({commits[file.name]})" if file.name in commits else file.name
-        words = tokens(canonical_text(file, source))
-        variant = Variant.from_words(name, source.license_id, source.kind, where, words)
-        outputs[f"{name}.fp"] = encode(variant)
-    return outputs, warnings
+        name = source.variant or source.license_id
+        found.append(Text(name, source.license_id, source.kind, where, canonical_text(file, source)))
+    return found, warnings
+
+
+def reference_for(lic_id: str, spdx_id: str | None, refs: dict[str, Reference], by_spdx: dict[str, Reference]) -> Reference | None:
+    """A licence's reference text among ``--texts``: its ScanCode key, else its SPDX id."""
+    if lic_id in SCANCODE_KEYS:
+        return refs.get(SCANCODE_KEYS[lic_id])
+    if not spdx_id:
+        return None
+    if spdx_id.startswith("LicenseRef-scancode-"):
+        return refs.get(spdx_id.removeprefix("LicenseRef-scancode-"))
+    return by_spdx.get(spdx_id.lower())
+
+
+def collect(db: LicenseDB, shared: Path, locations: list[Path]) -> tuple[list[Text], list[str]]:
+    """One text per fingerprint for every database licence a reference text is found for."""
+    known = {lic.id for lic in db.licenses}
+    texts, warnings = shared_texts(shared, known)
+    covered = {t.license_id for t in texts if t.kind == "license"}
+    refs: dict[str, Reference] = {}
+    by_spdx: dict[str, Reference] = {}
+    for location in locations:
+        for ref in read_references(location):
+            if not ref.usable:
+                continue
+            refs.setdefault(ref.key, ref)
+            by_spdx.setdefault(ref.key.lower(), ref)  # <SPDX-ID>.txt files are keyed by their id
+            for spdx in ref.spdx_ids:
+                by_spdx.setdefault(spdx.lower(), ref)
+    if not refs:
+        return texts, warnings
+    for lic in db.licenses:
+        if lic.family or lic.id in covered or lic.id in ("other", "unknown"):
+            continue
+        ref = reference_for(lic.id, lic.spdx_id, refs, by_spdx)
+        if ref is not None:
+            texts.append(Text(lic.id, lic.id, "license", ref.where, ref.text))
+    return texts, warnings
+
+
+def build(texts: list[Text]) -> dict[str, str]:
+    """``{file name: .fp text}``."""
+    outputs: dict[str, str] = {}
+    for item in texts:
+        variant = Variant.from_words(item.name, item.license_id, item.kind, item.where, tokens(item.text))
+        outputs[f"{item.name}.fp"] = encode(variant)
+    return outputs
 
 
 def _commits(texts: Path) -> dict[str, str]:
@@ -157,15 +236,13 @@ def _commits(texts: Path) -> dict[str, str]:
     return result
 
 
-def audit_phrases(texts: Path) -> list[str]:
+def audit_phrases(db: LicenseDB, texts: list[Text]) -> list[str]:
     """Phrases absent from their own licence's text, or present in another licence's text."""
-    db = load_database()
     words: dict[str, list[tuple[str, bytes]]] = {}
-    for file in sorted(texts.iterdir()):
-        source = SOURCES.get(file.name)
-        if source is not None and source.kind == "license" and db.get(source.license_id):
-            text = b" " + b" ".join(tokens(canonical_text(file, source))) + b" "
-            words.setdefault(source.license_id, []).append((file.name, text))
+    for item in texts:
+        if item.kind == "license":
+            joined = b" " + b" ".join(tokens(item.text)) + b" "
+            words.setdefault(item.license_id, []).append((item.name, joined))
     problems = []
     for lic in db.licenses:
         for phrase in lic.phrases:
@@ -181,36 +258,54 @@ def audit_phrases(texts: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--texts", type=Path, default=TEXTS, help="reference licence texts (default: %(default)s)")
+    parser.add_argument("--shared", type=Path, default=TEXTS, help="texts mapped by SOURCES (default: %(default)s)")
+    parser.add_argument(
+        "--texts",
+        type=Path,
+        action="append",
+        default=[],
+        help="more reference texts: a ScanCode wheel or licences folder, or a folder of <SPDX-ID>.txt (repeatable)",
+    )
     parser.add_argument("--check", action="store_true", help="only report whether the .fp files are up to date")
     parser.add_argument("--phrases", action="store_true", help="audit license_db phrases against the texts")
     args = parser.parse_args(argv)
-    if not args.texts.is_dir():
-        print(f"{args.texts} not found: the reference licence texts are needed to build fingerprints")
+    missing = [str(p) for p in args.texts if not p.exists()]
+    if missing or not (args.shared.is_dir() or args.texts):
+        where = ", ".join(missing) or str(args.shared)
+        print(f"{where} not found: reference licence texts are needed to build fingerprints")
         return 2
+    db = load_database()
+    texts, warnings = collect(db, args.shared, args.texts)
     if args.phrases:
-        problems = audit_phrases(args.texts)
+        problems = audit_phrases(db, texts)
         print("\n".join(problems) or "no phrase problems")
         return 1 if problems else 0
-    known = {lic.id for lic in load_database().licenses}
-    outputs, warnings = build(args.texts, known)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    outputs = build(texts)
     existing = {p.name: p.read_text(encoding="ascii") for p in OUT.glob("*.fp")} if OUT.is_dir() else {}
+    known = {lic.id for lic in db.licenses}
+    # A fingerprint whose reference is not available now is kept (and not
+    # checked); only one whose licence left the database is removed.
+    orphans = sorted(n for n, text in existing.items() if n not in outputs and decode(text, n).license_id not in known)
+    unchecked = sorted(set(existing) - set(outputs) - set(orphans))
     if args.check:
-        stale = sorted(set(existing) ^ set(outputs) | {n for n in outputs if existing.get(n) != outputs[n]})
-        print("stale: " + ", ".join(stale) if stale else "fingerprints are up to date")
+        stale = sorted({n for n in outputs if existing.get(n) != outputs[n]} | set(orphans))
+        note = f" ({len(unchecked)} not checked: their reference texts are not available here)" if unchecked else ""
+        print(("stale: " + ", ".join(stale) if stale else "fingerprints are up to date") + note)
         return 1 if stale else 0
     OUT.mkdir(parents=True, exist_ok=True)
-    for name in set(existing) - set(outputs):
+    for name in orphans:
         (OUT / name).unlink()
     for name, text in outputs.items():
         if existing.get(name) != text:
             (OUT / name).write_text(text, encoding="ascii")
-    size = sum(len(t) for t in outputs.values())
-    print(f"{len(outputs)} fingerprints, {size / 1024:.0f} KiB in {OUT.relative_to(ROOT)}")
+    size = sum((OUT / n).stat().st_size for n in (*outputs, *unchecked))
+    print(
+        f"{len(outputs)} fingerprints written, {len(unchecked)} kept (reference absent), "
+        f"{len(orphans)} removed; {size / 1024:.0f} KiB in {OUT.relative_to(ROOT)}"
+    )
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,0 +1,17 @@
+licscan-fingerprint 1
+license: 0bsd
+variant: 0bsd
+kind: license
+source: scancode-toolkit 32.5.0 licensedcode/data/licenses/bsd-zero.LICENSE
+shingle: 6 words, crc32
+count: 93
+head: b2d0f0d4
+tail: 932678b0
+
+WwzUDEfr6xnzXgAaOx5aG+a2jhvY0fAbILEmILSRsSD1q5MjIrbdJOIkiixYkSotV7rYM9PziDUz
+Vfc31JbJOFhvuzlJnVc62IfzPLXNVD2HeYw+HoC2P1N2J0J7VYFJiWPnTRQwy08V4sBSyIpXVXnb
+fVrRrLhb12FPYEpa+mBLBFlkZG8WZ2O21m0NbqZuy8f0bjKowHHTPT9z6xVBc5TkrHaOe1t5dhsU
+epEpNHt8b0h8R6OXfJNigYDpPYiFd3yMiYkMx4mnChuKv5NIkLB4JpPxBnaXXcYFmpNI95vQcxuc
+KIDwn93J9qkJMMur1PDQskkmKLlup3m6ZrtLu7J9pL1Pab29QbJEv75vLMDyU/HDmn96xrD8HMtH
+m8/M90sp0Cko59P6yrbVgMvE1b58AteNGd/Z260j2+VPud5aEO7eLKeg45RBheUblA3nuWvE8nD5
+PvPNjdz2otBs+WAHOfqtSZv6ysbH/HANtf1JThX/

@@ -1,0 +1,23 @@
+licscan-fingerprint 1
+license: cc-pdm-1.0
+variant: cc-pdm-1.0
+kind: license
+source: scancode-toolkit 32.5.0 licensedcode/data/licenses/cc-pdm-1.0.LICENSE
+shingle: 6 words, crc32
+count: 180
+head: 42a065d0
+tail: 23d5a154
+
+IMCDAOV33gK0bjQDG/E6A+1xXwOoxnIDcArmB+PhagiitBENXlQFDySKWw9oz4QQl8/SEbpFzhS+
+aFEVulgtFkQtHhjImj0YdBB8G6YrNh3U7X8dXqCqHcxErh5pQ8AgAFfEIPHCGCLBw8oiVKHVI7vu
+OiRXkjwlit48KCqohim6QEcrFtFqKxQP6ixRwJsuWtLSMAbCUTGhZqwxUoAPMt+Y6zJ8pt444QKm
+OSmVATuJ7T47eRpMPjmH3D92QDVB4vtTQtBloELFqURGeQq9Rxhrg0lfMPBJI9nUTN+7N05fU8lO
+ks92T57yfk/iO9ZPzsBMUHG0sFCOqABWhM2yV/kBHFk8skNZexv0WSpno1pg6ZRc4E+KXi+2619C
+LLJgnlOJYneYa2MBSnpkTYjwZLPeZ2g9txZpk5c6aU00Y2qMwppq803IamIXH21+vTFwLpJFdpZ3
+YHZ+KHh3j8F1eL611XlP8p560rvge9NSF3zVcVF8jH5XfVLXlX/kGOKAPqsQgdNAf4J25UyDmdpl
+g3TigISz0oqEfGNwhTI994W96pmGiT/FiGbe/onyJA+KAnp4iohe/42R/4OOo1gsj/CpfZDfrliV
+0unRllM3sJmH7mibkFHxnR15J6D7iMWhCVdlohF/lKLmaBSkCVIWpEIS6KYY5KWon40NruCZI67g
+eE+w3poTsR7PvbiqCqa7p5Wtu5BZUr3Cy+a+/Xwqv8yuLsHqpDPBeFHBwrWKGcUDTVPGBX9pytv0
+fdCZHePQ/Fsw0sMuNdL1aN/SbUmx1CxNOtdxP+rYt7cr2rEDENuR447c+W+93EwwMd4aXDfeU++c
+3rX1Gt9QwJfiohUy5YLB3+Uf5+PmxXEx6ByQGutRYMvrdxys77X1u/JeLwX0fjsV9FMSCPVy39j1
+Y9by9uOwkPd5OKf61e71+jSLL/sAjAH89whZ/TMgLf5OrZH/

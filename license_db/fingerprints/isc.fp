@@ -1,0 +1,18 @@
+licscan-fingerprint 1
+license: isc
+variant: isc
+kind: license
+source: scancode-toolkit 32.5.0 licensedcode/data/licenses/isc.LICENSE
+shingle: 6 words, crc32
+count: 107
+head: b2d0f0d4
+tail: 932678b0
+
+WwzUDGPhQhCGOsQRs7iPFEfr6xnzXgAa92xXGl/P8Ro7Hlob5raOG9jR8BsgsSYgtJGxIPWrkyMi
+tt0k4iSKLFiRKi1XutgzLwC7NNPziDUzVfc31JbJOFhvuzkMwzU6SZ1XOtiH8zy1zVQ9h3mMPh6A
+tj9TdidCiWPnTRQwy08V4sBSyIpXVWySN1l5231a0ay4W9dhT2BKWvpgSwRZZGRvFmfKKjhsY7bW
+bcvH9G4yqMBx0z0/c+sVQXOXYy91lOSsdo57W3l2GxR6kSk0e3xvSHxHo5d8k2KBgOk9iIV3fIyJ
+iQzHiacKG4qweCaT8QZ2l13GBZqfseabk0j3m9BzG5wogPCf3cn2qQkwy6vU8NCyZGgyuEkmKLlu
+p3m6ZrtLu7J9pL1Pab29DUb3vkGyRL++byzA8lPxw5p/esaw/BzL6ICgy8846s33SynQ6xu+0yko
+59P6yrbVgMvE1b58AtchWcXXjRnf2eVPud5aEO7eln0o4yynoOOUQYXlG5QN57lrxPJw+T7zzY3c
+9igm+vii0Gz5YAc5+q1Jm/rKxsf8cA21/UlOFf8=

@@ -1,0 +1,20 @@
+licscan-fingerprint 1
+license: mit-0
+variant: mit-0
+kind: license
+source: scancode-toolkit 32.5.0 licensedcode/data/licenses/mit-0.LICENSE
+shingle: 6 words, crc32
+count: 133
+head: a75c7efd
+tail: cc49926a
+
+etdbAa1bmwHvyowD4A6GBudTgQ/zKgoR8uLPFW8epBcOeU0YVsPjGdhvsR45H9wijRPGJLjx1SaH
+GSMnEpVLKQBYmyvLxzQyGhhrMvHtSjS2EFo18WG8NQtbDjgRQXI4WG+7OXukGjpcZZM6Yu20PuS0
+mkPSlJpE6Gl7RzofmklEiahJmDFWStBXwUwfU3NOGiTATypbI1NiZI1T3EfAUyF/1FS5UsFV6ahl
+VxfQemC5S/NhcDijZWVhRGYjMFJm2dMIaqXjiGqcMgtrNEUnbXeRc22lX4RtJaDbbj2bU2/zKJBw
+V4wacb36k3IG4O90onEjduulOnZOW9h2LWZveZEpNHsjuKR7cznNfxY44X/GjA+AIjphgkn4loN3
+6aGFEtfLiueUe4viXv6Liy/XjbGrJo+RZ9CUkyPllMAvPJYufN+YTvI4nCCJjZz/C7ulBG4Mp/1+
+XKd8k/CnaJxOqYY4za3+2Kev1ZtUtOYeGrVcFN221TfjtsC1zLfReDPB7vQTw6BXAcSR+jDEXFtM
+xaysKMhLjyvIapJJzAi6mcyjcsrO4tm0zyy8CNJpcA/Su85b1/KC4di5kHHZO7wr2p58b9vpXeTc
+m8aB3wGbquGUQA/jT8LP5DV2Muc+Hl7n67ws6iGJbO6wykvxX2RP8YGLSPSvTnP06yEv9t4VPPgL
+bPv5/FKA+5evl/zKxsf8SU4V/w==

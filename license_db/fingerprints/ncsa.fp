@@ -1,0 +1,26 @@
+licscan-fingerprint 1
+license: ncsa
+variant: ncsa
+kind: license
+source: scancode-toolkit 32.5.0 licensedcode/data/licenses/uoi-ncsa.LICENSE
+shingle: 6 words, crc32
+count: 219
+head: c86f07bf
+tail: 35c9d401
+
+etdbAa1bmwHrwVsD78qMA+AOhgbKCokM51OBD0ykkBDzKgoR8ovREdSJDxMNBZ8TJTQLFBiAhBaN
+0jEXbx6kFz/f2xicIqsZCgnPGVbD4xnYb7EeOR/cIsoIRSPJkCskjRPGJE81GyeHGSMnAVrYKBKV
+SymVagkrAFibK5AHFiyAKFYs04A3LQqqdy3LxzQyGhhrMvHtSjTxYbw1AdTJNTeCSDcLWw44EUFy
+OFhvuzl7pBo6XGWTOmLttD6Vv+xA5LSaQ1W0p0PSlJpE6Gl7RzWrM0iYMVZKZt0kS0TriUzQV8FM
+H1NzThokwE/cY/lPKlsjU05dQlPcR8BTZZrhUyF/1FS4pQ1Z/cZJW7MCWF8X0HpguUvzYXA4o2Vl
+YURmIzBSZtnTCGql44hqnDILazRFJ213kXNtpV+EbTAiu24loNtu4SFIbz2bU28HrGBv8yiQcODa
+AHFXjBpxK7Moc5qu2HQG4O90onEjduulOnZOW9h2evUoeS1mb3mRKTR7KgFLe/1xeXsjuKR7DWD6
+e+ESSn8P+3V/cznNf4xa4H8WOOF/IjphgrAzeYNJ+JaD7NLHg/yL1YR36aGFXTdRhgifSYccB0+I
+6Lk4ihLXy4qqKByLaKJCi+eUe4v+uYaL4l7+i9/YJIyz5ZKMLDWFjYsv142xqyaPeFhNkJFn0JST
+I+WUwC88lifhtJcufN+YiXHXmaSrg5pO8jicI+WSnvg7I5/PnJufxuSVov8Lu6X9flynECKNp3yT
+8KdonE6pyAUFq1HQaayGOM2ts05DrshsaK7+2KevKX8LsBivJrHVm1S05h4atVwU3bbVN+O2wTfx
+tsC1zLdwQjC8UW3mvNdSBL/ReDPB7vQTw5H6MMQj7PTEXFtMxb8Hb8hy/jDLThFGzAi6mcwo0abM
+/0wwzaNyys4lUt7OkiY3z+LZtM8svAjSaXAP0qHQltR6RtjU+iv81PKC4dg/XQvZuZBx2ffayNk7
+vCvaSV2d2p58b9vpXeTcGCjo3pvGgd8Bm6rhTq/e40/Cz+QDvTXmNXYy5z4eXuflnBXpeC4z6eu8
+LOohiWzu3onr7rDKS/FfZE/x0xhM869Oc/RSueH16yEv9owIcvZZoOT33hU8+Ats+/md/zr6/FKA
++5evl/zKxsf8r1TZ/klOFf+fUN3/

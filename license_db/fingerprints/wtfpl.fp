@@ -1,0 +1,15 @@
+licscan-fingerprint 1
+license: wtfpl
+variant: wtfpl
+kind: license
+source: scancode-toolkit 32.5.0 licensedcode/data/licenses/wtfpl-2.0.LICENSE
+shingle: 6 words, crc32
+count: 66
+head: b804206b
+tail: 32592ffb
+
+OUEjDe3v8xH1dZcUkyRGFX2iERetgDcYFR90Go50BybXXeMuNItXMfsvWTKeUfQzTbHkPvYlfUCL
+e8RDRpBlSbdcukovhIlOujuIUaXo5FOIPKlUJKOzV8rnWVsBmu9hiMS1YhsMjmm5Q/NqZTUpbmFm
+Y3BoWQVy4f4Ocsnwb3PqU7F3U8dMeKUB23h7BWuANVCkjErkE43VGAuOl3+ejg3bMJAQcrOVu//w
+lZ0v6LNrIAS4LbmWud+oZboMZ7G8JvTDvci2PMaimmbHH7y0ySoINM8Ekg7ReXQP0t6QYtQblcHX
+UtcJ2HPlT9yQ/Rre1JJf5N5Qe+VV7i/nMy1t9sHbhvb9tgb9

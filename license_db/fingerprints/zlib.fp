@@ -1,0 +1,19 @@
+licscan-fingerprint 1
+license: zlib
+variant: zlib
+kind: license
+source: scancode-toolkit 32.5.0 licensedcode/data/licenses/zlib.LICENSE
+shingle: 6 words, crc32
+count: 125
+head: 493e5f33
+tail: a3f9c7ec
+
+aZjcBkS3ygfXdE0J4w7xCuUJJA8+kWgPYtDCFRD9BxenkqQZTdWqGlTsvhorwaodjVMxHm1pXyF0
+OJgkArb5J6h9LyiENXQorY2IK1GYoiz9X4MuM7QqMZxDNDQ1wmc3MpvvOFfypzvnkNM9YHmDQJTs
+tkL2Km5GM18+SUyar0mbsbJJhvQqTiKkTU7ux5ROyGNSULxkDFKush9SEGR4Uz1RpldhkSNdKw5j
+YyMwUmbg58pmXJ0oZ2gqVWgpP+lowZqtafPPYmqn8NhqzpBQax8AjmtaWLNt4fhGb5iSb3H9IGNy
+JElcdETr93SZjXl3soOzeYltBXy01EB+bNJqgYFXYIUxHCeG2fFnkf9QI5WozmSVnb/AldlHtpYM
+O8WbBDonnKK0P582+vGgkqVio+zH+aNEOLuq+/EYrOmcc627jwyumTwnsHdJ87KZg66zyd+6tegH
+5LaVEoS4WFrTufdo97qUFIS8Bp6avrktwL8QBNnBsMaFxEX/2MSYzNTFTq6FyM/JbMl5ksbLO1ra
+zSPLGM5XYH7RBO/+0fqZKtJQi+PTJssZ1vV6LdYoUXHaSIFS3vLOMuIXyzrj3TSi5LdgreT+oEjl
+/Wrr5TqrcewnDxHwuQ839tQji/j0Ryv5P/Mn+uMigftQfrD8Qb/R/I+L9P8=
