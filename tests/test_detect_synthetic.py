@@ -248,15 +248,30 @@ def test_versions_told_apart_by_the_words_that_differ(acme_db: LicenseDB, acme_f
 
 
 def test_changed_sentence_is_reported_as_written(acme_db: LicenseDB, acme_fps: Fingerprints) -> None:
+    # A harmless change (the licensor's name filled in) keeps the licence, with the passage quoted.
     original = "3. Conditions. Anyone who shares the Model must pass on this licence"
-    changed = "3. Conditions. **Licensee shall NOT use the Model on Tuesdays.** Anyone who shares the Model"
+    changed = "3. Conditions. Anyone (**Acme Modelling Cooperative, Leeds**) who shares the Model"
     text = acme("1.0").replace(original, changed + " must pass on this licence")
     found = detect_text(text, acme_db, fingerprints=acme_fps)
     assert (found.license_id, found.kind) == ("acme-1.0", "modified")
     assert len(found.modified_passages) == 1
     passage = found.modified_passages[0]
-    assert "Licensee shall NOT use the Model on Tuesdays." in passage  # original casing and markup
+    assert "(**Acme Modelling Cooperative, Leeds**)" in passage  # original casing and markup
     assert len(passage) <= 300
+    assert found.restrictions == () and found.unknown_reason == ""
+
+
+def test_restricting_sentence_is_not_the_licence(acme_db: LicenseDB, acme_fps: Fingerprints) -> None:
+    original = "3. Conditions. Anyone who shares the Model must pass on this licence"
+    changed = "3. Conditions. **Licensee shall NOT use the Model on Tuesdays.** Anyone who shares the Model"
+    text = acme("1.0").replace(original, changed + " must pass on this licence")
+    found = detect_text(text, acme_db, fingerprints=acme_fps)
+    assert (found.license, found.kind, found.unknown_reason) == (None, "modified", "restricted")
+    assert found.candidates[0].id == "acme-1.0"
+    assert found.restrictions == ("use restriction", "narrowed grant")
+    assert found.restricted_passages == (
+        "conditions below. 3. Conditions. **Licensee shall NOT use the Model on Tuesdays.** Anyone who shares",
+    )
 
 
 def test_changed_number_is_reported(acme_db: LicenseDB, acme_fps: Fingerprints) -> None:
@@ -361,7 +376,13 @@ def test_findings_and_evidence(acme_db: LicenseDB, acme_fps: Fingerprints) -> No
     changed = acme("1.0").replace("3. Conditions.", "3. Conditions. Licensee shall not use the Model on Tuesdays.")
     found = detect_text(changed, acme_db, fingerprints=acme_fps)
     (finding,) = detection_findings(found)
-    assert finding.code == "license-modified" and "Tuesdays" in finding.message
+    assert finding.code == "license-restricted-modification" and "Tuesdays" in finding.message
+    assert finding.severity.value == "error"
+    assert "reads as acme-1.0 with changes that restrict use" in detection_evidence(found, "x").detail
+    typo = acme("1.0").replace("3. Conditions.", "3. Condtions.")
+    found = detect_text(typo, acme_db, fingerprints=acme_fps)
+    (finding,) = detection_findings(found)
+    assert finding.code == "license-modified" and "Condtions" in finding.message
     assert "acme-1.0 (modified" in detection_evidence(found, "card:license-file").detail
     assert detection_findings(detect_text(acme("1.0"), acme_db, fingerprints=acme_fps)) == ()
     unknown = detect_text(POLICY, acme_db, fingerprints=acme_fps)

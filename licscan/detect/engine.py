@@ -15,18 +15,30 @@ so when two candidates score alike the decision is made only on what tells
 them apart: shingles one has and the other lacks, then phrases unique to
 one. If nothing tells them apart the answer is ``None`` with both listed:
 never a guess.
+
+Then what the input adds to the best match is read (``_departures``): a
+text is reported as licence X only when what it adds or changes is harmless
+(typos, names filled in, formatting, a title or copyright line). Changes
+that restrict use make it ``unknown`` with a ``restrictions`` list; changes
+too large to be a copy of X (an older or newer version, a derived licence,
+another licence sharing X's boilerplate) make it ``unknown`` with X among
+the candidates. Unless the text names its own licence, and that licence is
+in the database: a derived licence under its own title is that licence.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
+from licscan.detect.context import is_mention, listed, looks_like_code
 from licscan.detect.fingerprint import SHINGLE, Fingerprints, Variant, default_fingerprints, shingles
 from licscan.detect.index import Index, Phrase, index_for
-from licscan.detect.modified import find_gaps, passages
+from licscan.detect.modified import Alignment, align, passages, render
 from licscan.detect.normalize import tokens
+from licscan.detect.restrictions import Restriction, operative_sentences, restrictions
 from licscan.licensedb import LicenseDB
 from licscan.types import License
 
@@ -37,6 +49,15 @@ THRESHOLD = 0.5  # below: no licence, only candidates
 FULL_COVERAGE = 0.85  # this much of the canonical text present: the whole licence
 MIN_SHINGLES = 15  # verbatim run needed for an excerpt (~20 words): less is chance or boilerplate
 TIE_MARGIN = 0.05  # candidates closer than this are decided on discriminating evidence only
+# More added or changed words than this and the text is not a copy of the
+# licence but another text built on it: the larger of a few words (a name
+# filled in, a fixed typo) and a share of the licence's length.
+CHANGE_WORDS = 12
+CHANGE_SHARE = 0.08
+# Licences whose text incorporates another's, shipped together in one file:
+# the LGPL-3.0 "incorporates the terms and conditions of version 3 of the
+# GNU General Public License", and COPYING.LESSER files often carry both.
+EMBEDS = {"lgpl-3.0": ("gpl-3.0",)}
 
 
 @dataclass(frozen=True)
@@ -52,7 +73,8 @@ class Detection:
     ``kind``: ``full`` (the whole canonical text, whatever surrounds it),
     ``excerpt`` (part of it, or only its distinctive phrases), ``modified``
     (identified, but with ``modified_passages`` that are not canonical
-    wording), ``none`` (no licence: ``candidates`` lists the closest, and
+    wording; with ``license`` None when the changes restrict use),
+    ``none`` (no licence: ``candidates`` lists the closest, and
     ``document`` names a known policy text such as an acceptable-use policy).
     """
 
@@ -66,6 +88,13 @@ class Detection:
     kind: Kind
     variant: str | None = None  # fingerprint that matched (``openrail++--sd2``)
     document: str | None = None  # a known non-licence document, e.g. an acceptable-use policy
+    # Restricting changes to the closest licence (``candidates[0]``): the
+    # reason for each (``CUES`` keys of ``restrictions``) and the passages, as written.
+    restrictions: tuple[str, ...] = ()
+    restricted_passages: tuple[str, ...] = ()
+    # Why a text close to a known licence is not it: "restricted", "departs"
+    # (too much added or changed), or "" when the text is the licence or matches nothing.
+    unknown_reason: str = ""
 
     @property
     def license_id(self) -> str | None:
@@ -85,6 +114,7 @@ class _Score:
     phrases: tuple[Phrase, ...] = ()
     fp_score: float = 0.0
     phrase_score: float = 0.0
+    named_at: tuple[int, ...] = ()  # word positions where a phrase names this licence
 
     @property
     def score(self) -> float:
@@ -113,7 +143,11 @@ def detect_text(text: str, db: LicenseDB, *, fingerprints: Fingerprints | None =
     per_id = Counter(map(idx.owners.get, present))
     per_id.pop(None, None)
     per_mask = Counter({idx.masks[i]: n for i, n in per_id.items() if i is not None})
-    scores = _score(idx, words, per_mask)
+    scores: dict[str, _Score] = {}
+    if per_mask:
+        _score_fingerprints(idx, per_mask, scores)
+    anchor = _anchor(scores, words, hashes)
+    _score_phrases(idx, text, words, scores, anchor)
     ranked = sorted(scores.values(), key=lambda s: (-s.score, -s.matched, s.key))
     licence = next((s for s in ranked if s.policy is None), None)
     if licence is not None and licence.score >= THRESHOLD:
@@ -130,17 +164,57 @@ def detect_text(text: str, db: LicenseDB, *, fingerprints: Fingerprints | None =
     return _found(text, words, hashes, idx, best, ranked, unique)
 
 
-def _score(idx: Index, words: list[bytes], per_mask: Counter[int]) -> dict[str, _Score]:
-    scores: dict[str, _Score] = {}
-    if per_mask:
-        _score_fingerprints(idx, per_mask, scores)
-    for lic_id, found in idx.phrase_hits(words).items():
+def _anchor(scores: dict[str, _Score], words: list[bytes], hashes: list[int]) -> tuple[_Score, Alignment] | None:
+    """The licence text that the input most plainly contains, and where: phrases
+    of other licences inside that region are part of its text (the EUPL's
+    list of compatible licences, the GPL named inside the LGPL), not evidence."""
+    top = max(
+        (s for s in scores.values() if s.variant is not None and s.policy is None and s.matched >= MIN_SHINGLES),
+        key=lambda s: (s.matched, s.key),
+        default=None,
+    )
+    if top is None or top.variant is None:
+        return None
+    found = align(words, hashes, top.variant)
+    return (top, found) if found is not None else None
+
+
+def _family(license_id: str) -> str:
+    """``llama3.1`` -> ``llama``, ``cc-by-nc-4.0`` -> ``cc-by-nc``: versions of one licence are one name in a list."""
+    return re.sub(r"[\d.]+", "", license_id).strip("-")
+
+
+def _score_phrases(
+    idx: Index, text: str, words: list[bytes], scores: dict[str, _Score], anchor: tuple[_Score, Alignment] | None
+) -> None:
+    positions = idx.phrase_positions(words)
+    if not positions:
+        return
+    region = (anchor[1].start, anchor[1].end + SHINGLE - 1) if anchor else (0, 0)
+    owner = anchor[0].key if anchor else None
+    names = [(p, at) for p, at in positions if p.name]
+    code = bool(names) and looks_like_code(text)
+    in_list = listed([(_family(p.license_id), at) for p, at in names])
+    kept: dict[str, list[Phrase]] = {}
+    named: dict[str, list[int]] = {}
+    for phrase, at in positions:
+        inside = region[0] <= at < region[1]
+        if inside and phrase.license_id != owner:
+            continue  # words of the anchoring licence's own text
+        if phrase.name and not (inside and phrase.license_id == owner):
+            if code or at in in_list or is_mention(words, at):
+                continue
+            named.setdefault(phrase.license_id, []).append(at)
+        found = kept.setdefault(phrase.license_id, [])
+        if phrase not in found:
+            found.append(phrase)
+    for lic_id, found in kept.items():
         entry = scores.get(lic_id)
         if entry is None:
             entry = scores[lic_id] = _Score(lic_id, idx.db.get(lic_id))
-        entry.phrases = found
-        entry.phrase_score = _phrase_score(found, len(idx.phrases_of(lic_id)))
-    return scores
+        entry.phrases = tuple(found)
+        entry.phrase_score = _phrase_score(entry.phrases, len(idx.phrases_of(lic_id)))
+        entry.named_at = tuple(named.get(lic_id, ()))
 
 
 def _score_fingerprints(idx: Index, per_mask: Counter[int], scores: dict[str, _Score]) -> None:
@@ -206,6 +280,10 @@ def _only(mine: Variant, theirs: Variant, idx: Index, per_mask: Counter[int]) ->
 
 
 def _discriminate(a: _Score, b: _Score, idx: Index, per_mask: Counter[int]) -> _Score | None:
+    # A file with both texts of a licence and the licence it incorporates is the outer licence.
+    for outer, inner in ((a, b), (b, a)):
+        if inner.key in EMBEDS.get(outer.key, ()) and outer.coverage >= FULL_COVERAGE:
+            return outer
     # A family id (``gpl``, ``cc``) is the answer only when no member licence
     # is in the running: GPL-3.0's text also says "GNU General Public License".
     family_a, family_b = (s.license is not None and s.license.family for s in (a, b))
@@ -250,6 +328,92 @@ def _candidate(s: _Score) -> Candidate:
     return Candidate(s.key, round(s.score, 3))
 
 
+@dataclass(frozen=True)
+class _Departures:
+    """What the input adds to or changes in the licence it reads as."""
+
+    changed_words: int  # inserted or changed inside the licence
+    operative_words: int  # outside it, in sentences that impose terms no known text explains
+    restrictions: tuple[Restriction, ...]
+    restricted_passages: tuple[str, ...]
+
+    def substantial(self, size: int) -> bool:
+        return self.changed_words + self.operative_words > max(CHANGE_WORDS, CHANGE_SHARE * size)
+
+
+def _departures(text: str, words: list[bytes], hashes: list[int], idx: Index, al: Alignment) -> _Departures:
+    found: dict[str, Restriction] = {}
+    quoted: list[str] = []
+    source = text[:MAX_CHARS]
+    for gap in al.gaps:
+        start, end = gap.changed
+        context = words[max(0, start - 8) : end + 8]
+        hits = restrictions(words[start:end], context)
+        if hits:
+            found.update((r.reason, r) for r in hits if r.reason not in found)
+            quoted.extend(passages(source, words, [gap]))
+    operative = 0
+    outside = _unexplained(hashes, idx, al, len(words))
+    for passage in render(source, words, outside) if outside else ():
+        for sentence in operative_sentences(passage):
+            operative += len(sentence.split())
+            hits = restrictions(tokens(sentence))
+            if hits:
+                found.update((r.reason, r) for r in hits if r.reason not in found)
+                quoted.append(sentence)
+    return _Departures(al.changed_words, operative, tuple(found.values()), tuple(quoted[:MAX_QUOTED]))
+
+
+MAX_QUOTED = 10
+
+
+def _unexplained(hashes: list[int], idx: Index, al: Alignment, n_words: int) -> list[tuple[int, int]]:
+    """Word ranges before and after the licence that no fingerprinted text holds
+    (a licence's appended policy or a second licence are explained; a header
+    someone wrote, or clauses added after the licence, are not)."""
+    known = [h in idx.owners for h in hashes]
+    ranges: list[tuple[int, int]] = []
+    for lo, hi, header in ((0, al.start, True), (al.end, len(hashes), False)):
+        i = lo
+        while i < hi:
+            if known[i]:
+                i += 1
+                continue
+            j = i
+            while j + 1 < hi and not known[j + 1]:
+                j += 1
+            # A header run's words end where the next known shingle starts; a
+            # footer run's start after the last known shingle's words.
+            a, b = (i, j + 1) if header else (i + SHINGLE - 1, min(n_words, j + SHINGLE))
+            # A few words between two known texts are where two copies of a
+            # known document differ (a heading Meta reworded in its appended
+            # policy); a short clause at either end of the file is not.
+            sandwiched = i > 0 and j + 1 < len(hashes)
+            if b - a >= (SANDWICH_WORDS if sandwiched else 3):
+                ranges.append((a, b))
+            i = j + 1
+    return ranges
+
+
+SANDWICH_WORDS = 8
+
+
+def _own_title(best: _Score, ranked: list[_Score], al: Alignment) -> _Score | None:
+    """A database licence the text names as its own, outside the text it shares
+    with ``best`` (a derived licence under its own title), at least as restrictive."""
+    assert best.license is not None
+    region = range(al.start, al.end)
+    for other in ranked:
+        lic = other.license
+        if other is best or lic is None or lic.family or other.policy is not None or other.phrase_score < THRESHOLD:
+            continue
+        if lic.license_class.rank < best.license.license_class.rank:
+            continue
+        if any(at not in region or any(g.changed[0] <= at < g.changed[1] for g in al.gaps) for at in other.named_at):
+            return other
+    return None
+
+
 def _found(
     text: str,
     words: list[bytes],
@@ -260,26 +424,34 @@ def _found(
     unique: int,
 ) -> Detection:
     assert best.license is not None
-    others = [s for s in ranked if s is not best and s.policy is None and s.score > 0]
     kind: Kind
     found_passages: tuple[str, ...] = ()
     coverage, confidence = best.coverage, best.score
     if best.variant is not None and best.matched >= MIN_SHINGLES and best.fp_score >= best.phrase_score - 0.2:
-        gaps, hidden = find_gaps(words, hashes, best.variant)
+        al = align(words, hashes, best.variant)
+        if al is None:
+            # Shared wording scattered through another text (a disclaimer, a
+            # definition), with no verbatim run of the licence: not the licence.
+            return _unknown(best, ranked, unique, "departs")
         # Shingles that only list markers hid from the input are present in substance.
-        matched = best.matched + len(hidden.difference(hashes))
+        matched = best.matched + len(al.recovered.difference(hashes))
         coverage = min(1.0, matched / best.variant.size)
         confidence = max(best.phrase_score, _fp_score(matched, coverage))
-        if gaps:
+        dep = _departures(text, words, hashes, idx, al)
+        if dep.restrictions or dep.substantial(best.variant.size + SHINGLE - 1):
+            own = _own_title(best, ranked, al)
+            if own is not None:
+                return _by_phrases(own, [s for s in ranked if s is not own], idx, unique)
+            changed = passages(text[:MAX_CHARS], words, al.gaps)
+            return _unknown(best, ranked, unique, "restricted" if dep.restrictions else "departs", dep, changed, coverage)
+        if al.gaps:
             kind = "modified"
-            found_passages = passages(text[:MAX_CHARS], words, gaps)
+            found_passages = passages(text[:MAX_CHARS], words, al.gaps)
         else:
             kind = "full" if coverage >= FULL_COVERAGE else "excerpt"
     else:
-        # Phrases only (no fingerprint, or too little verbatim text): without
-        # the canonical text, "full" needs most of the licence's phrases.
-        total = len(idx.phrases_of(best.key))
-        kind = "full" if best.variant is None and total >= 3 and len(best.phrases) >= 0.75 * total else "excerpt"
+        return _by_phrases(best, ranked, idx, unique)
+    others = [s for s in ranked if s is not best and s.policy is None and s.score > 0]
     return Detection(
         license=best.license,
         confidence=round(confidence, 3),
@@ -290,6 +462,54 @@ def _found(
         modified_passages=found_passages,
         kind=kind,
         variant=best.variant.name if best.variant else None,
+    )
+
+
+def _by_phrases(best: _Score, ranked: list[_Score], idx: Index, unique: int) -> Detection:
+    # Phrases only (no fingerprint, or too little verbatim text): without
+    # the canonical text, "full" needs most of the licence's phrases.
+    assert best.license is not None
+    total = len(idx.phrases_of(best.key))
+    kind: Kind = "full" if best.variant is None and total >= 3 and len(best.phrases) >= 0.75 * total else "excerpt"
+    others = [s for s in ranked if s is not best and s.policy is None and s.score > 0]
+    return Detection(
+        license=best.license,
+        confidence=round(best.phrase_score if best.variant is None else best.score, 3),
+        matched_phrases=tuple(p.text for p in best.phrases),
+        candidates=tuple(_candidate(s) for s in others[:3]),
+        coverage=round(best.coverage, 4),
+        containment=round(best.matched / unique, 4) if unique else 0.0,
+        modified_passages=(),
+        kind=kind,
+        variant=best.variant.name if best.variant else None,
+    )
+
+
+def _unknown(
+    best: _Score,
+    ranked: list[_Score],
+    unique: int,
+    reason: str,
+    dep: _Departures | None = None,
+    changed: tuple[str, ...] = (),
+    coverage: float | None = None,
+) -> Detection:
+    """Close to ``best`` but not it: ``best`` heads the candidates."""
+    others = [s for s in ranked if s is not best and s.policy is None and s.score > 0]
+    restricted = reason == "restricted" and dep is not None
+    return Detection(
+        license=None,
+        confidence=0.0,
+        matched_phrases=tuple(p.text for p in best.phrases),
+        candidates=tuple(_candidate(s) for s in [best, *others][:3]),
+        coverage=round(best.coverage if coverage is None else coverage, 4),
+        containment=round(best.matched / unique, 4) if unique else 0.0,
+        modified_passages=changed,
+        kind="modified" if restricted else "none",
+        variant=best.variant.name if best.variant else None,
+        restrictions=tuple(r.reason for r in dep.restrictions) if restricted and dep else (),
+        restricted_passages=dep.restricted_passages if restricted and dep else (),
+        unknown_reason=reason,
     )
 
 

@@ -23,6 +23,7 @@ class Phrase:
     key: bytes  # its words, space-delimited on both sides: b" llama 3 1 community "
     words: frozenset[bytes]
     weight: float  # 1 / number of licences it could come from
+    name: bool = False  # names the licence (a title or URL) rather than quoting its terms
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,16 +41,27 @@ class Index:
 
     def phrase_hits(self, words: list[bytes]) -> dict[str, tuple[Phrase, ...]]:
         """Phrases present in ``words``, by licence."""
+        hits: dict[str, list[Phrase]] = {}
+        for phrase, _ in self.phrase_positions(words):
+            found = hits.setdefault(phrase.license_id, [])
+            if phrase not in found:
+                found.append(phrase)
+        return {lic: tuple(found) for lic, found in hits.items()}
+
+    def phrase_positions(self, words: list[bytes]) -> list[tuple[Phrase, int]]:
+        """Every occurrence of a phrase in ``words``, with the index of its first word."""
         present = set(words)
         candidates = [p for p in self.phrases if p.words <= present]  # cheap filter before substring search
         if not candidates:
-            return {}
+            return []
         joined = b" " + b" ".join(words) + b" "
-        hits: dict[str, list[Phrase]] = {}
+        found: list[tuple[Phrase, int]] = []
         for phrase in candidates:
-            if phrase.key in joined:
-                hits.setdefault(phrase.license_id, []).append(phrase)
-        return {lic: tuple(found) for lic, found in hits.items()}
+            at = joined.find(phrase.key)
+            while at >= 0 and len(found) < 1000:  # a hostile text repeating a title cannot blow this up
+                found.append((phrase, joined.count(b" ", 0, at)))
+                at = joined.find(phrase.key, at + 1)
+        return found
 
 
 _CACHE: dict[tuple[str, int], Index] = {}
@@ -85,7 +97,14 @@ def build_index(db: LicenseDB, fingerprints: Fingerprints) -> Index:
             if key:
                 raw.append((lic.id, text, key))
     phrases = tuple(
-        Phrase(lic_id, text, b" " + key + b" ", frozenset(key.split()), 1.0 / _sources(lic_id, key, raw, usable))
+        Phrase(
+            lic_id,
+            text,
+            b" " + key + b" ",
+            frozenset(key.split()),
+            1.0 / _sources(lic_id, key, raw, usable),
+            is_name(key),
+        )
         for lic_id, text, key in raw
     )
     by_license: dict[str, list[Phrase]] = {}
@@ -104,6 +123,19 @@ def build_index(db: LicenseDB, fingerprints: Fingerprints) -> Index:
         phrases=phrases,
         _by_license={k: tuple(v) for k, v in by_license.items()},
     )
+
+
+_NAME_WORDS = frozenset(b"license licence agreement terms policy eula".split())
+
+
+def is_name(key: bytes) -> bool:
+    """A phrase that names a licence (title, version line, URL) rather than quoting its terms.
+
+    Another text may name a licence (a compatibility list, "based on the
+    Apache License"); only its own text quotes its terms.
+    """
+    words = key.split()
+    return (len(words) <= 12 and bool(_NAME_WORDS.intersection(words))) or b"org" in words or b"http" in words
 
 
 def _sources(lic_id: str, key: bytes, raw: list[tuple[str, str, bytes]], variants: list[Variant]) -> int:

@@ -60,13 +60,27 @@ class Gap:
         return self.first + SHINGLE - 1, self.last + 1
 
 
-def find_gaps(words: Sequence[bytes], hashes: Sequence[int], canonical: Variant) -> tuple[list[Gap], set[int]]:
-    """The gaps that change the licence, and the canonical shingles that
-    formatting-only gaps hid (so coverage can count them as present)."""
+@dataclass(frozen=True)
+class Alignment:
+    """Where a canonical text sits in the input and where the input departs from it."""
+
+    gaps: tuple[Gap, ...]  # changes inside the licence's region
+    recovered: frozenset[int]  # canonical shingles that formatting-only gaps hid
+    start: int  # shingle range [start, end) of the licence within the input
+    end: int
+
+    @property
+    def changed_words(self) -> int:
+        return sum(g.changed[1] - g.changed[0] for g in self.gaps)
+
+
+def align(words: Sequence[bytes], hashes: Sequence[int], canonical: Variant) -> Alignment | None:
+    """The licence's region in the input and its gaps; None when no long
+    verbatim run anchors it (shared boilerplate scattered through another text)."""
     flags = "".join(["1" if h in canonical.hashes else "0" for h in hashes])
     anchors = [m.span() for m in _ANCHOR.finditer(flags)]
     if not anchors:
-        return [], set()
+        return None
     start, end = anchors[0][0], anchors[-1][1]
     runs = [m.span() for m in _RUN.finditer(flags, start, end)]
     # The licence's own first and last shingles, when present, extend the
@@ -87,7 +101,16 @@ def find_gaps(words: Sequence[bytes], hashes: Sequence[int], canonical: Variant)
             gaps.append(Gap(gap_start, gap_end - 1))
         else:
             recovered.update(hidden)
-    return gaps, recovered
+    first = head if head is not None else start
+    last = tail + 1 if tail is not None else end
+    return Alignment(tuple(gaps), frozenset(recovered), first, last)
+
+
+def find_gaps(words: Sequence[bytes], hashes: Sequence[int], canonical: Variant) -> tuple[list[Gap], set[int]]:
+    """The gaps that change the licence, and the canonical shingles that
+    formatting-only gaps hid (so coverage can count them as present)."""
+    found = align(words, hashes, canonical)
+    return ([], set()) if found is None else (list(found.gaps), set(found.recovered))
 
 
 def _last_before(hashes: Sequence[int], wanted: int | None, limit: int) -> int | None:
@@ -131,6 +154,12 @@ def _formatting_only(words: Sequence[bytes], first: int, last: int, canonical: f
         if all(h in canonical for h in joined):
             return joined
     return None
+
+
+def render(text: str, words: Sequence[bytes], ranges: Sequence[tuple[int, int]]) -> list[str]:
+    """Each word range [start, end) as written in ``text`` (whitespace folded)."""
+    spans = _word_spans(text, words)
+    return [_render(text, words, spans, start, end) for start, end in ranges]
 
 
 def passages(text: str, words: Sequence[bytes], gaps: Sequence[Gap]) -> tuple[str, ...]:

@@ -15,12 +15,22 @@ from licscan.types import Evidence, Finding, Severity
 def detection_evidence(found: Detection, source: str) -> Evidence:
     """One line a reviewer can check: what matched, how much, and why."""
     if found.license is None:
+        closest = ", ".join(f"{c.id} ({c.score:.2f})" for c in found.candidates)
         if found.document:
             detail = f"the text is {found.document}, a policy document, not a licence"
+        elif found.unknown_reason == "restricted" and found.candidates:
+            detail = (
+                f"the text reads as {found.candidates[0].id} with changes that restrict use "
+                f"({', '.join(found.restrictions)}): not that licence"
+            )
+        elif found.unknown_reason == "departs" and found.candidates:
+            detail = (
+                f"the text shares wording with {found.candidates[0].id} ({found.coverage:.0%} of it) but adds or "
+                "changes too much to be it (another version or a licence built on it)"
+            )
         else:
             detail = "the text matches no known licence"
-        if found.candidates:
-            closest = ", ".join(f"{c.id} ({c.score:.2f})" for c in found.candidates)
+        if closest:
             detail += f"; closest: {closest}"
         return Evidence(source, detail)
     parts = [
@@ -35,7 +45,21 @@ def detection_evidence(found: Detection, source: str) -> Evidence:
 
 
 def detection_findings(found: Detection) -> tuple[Finding, ...]:
-    """``license-modified`` when the text departs from the licence's canonical wording."""
+    """``license-modified`` when the text departs harmlessly from a licence's canonical
+    wording; ``license-restricted-modification`` when it reads as a licence but
+    its changes restrict use, so it is not that licence."""
+    if found.license is None and found.unknown_reason == "restricted" and found.candidates:
+        quoted = " | ".join(clip(p, 300) for p in found.restricted_passages)
+        closest = found.candidates[0].id
+        return (
+            Finding(
+                "license-restricted-modification",
+                Severity.ERROR,
+                f"the text reads as {closest} but changes it in ways that restrict use "
+                f"({', '.join(found.restrictions)}); it is not {closest} and is treated as unknown until "
+                f"legal reads it: {quoted}",
+            ),
+        )
     if found.license is None or found.kind != "modified":
         return ()
     passages = " | ".join(clip(p, 300) for p in found.modified_passages)
