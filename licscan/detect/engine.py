@@ -115,6 +115,7 @@ class _Score:
     fp_score: float = 0.0
     phrase_score: float = 0.0
     named_at: tuple[int, ...] = ()  # word positions where a phrase names this licence
+    titled: bool = False  # one of the text's first lines is this licence's name
 
     @property
     def score(self) -> float:
@@ -148,6 +149,9 @@ def detect_text(text: str, db: LicenseDB, *, fingerprints: Fingerprints | None =
         _score_fingerprints(idx, per_mask, scores)
     anchor = _anchor(scores, words, hashes)
     _score_phrases(idx, text, words, scores, anchor)
+    titled = _title(text, db)
+    if titled is not None and titled.id in scores:
+        scores[titled.id].titled = True
     ranked = sorted(scores.values(), key=lambda s: (-s.score, -s.matched, s.key))
     licence = next((s for s in ranked if s.policy is None), None)
     if licence is not None and licence.score >= THRESHOLD:
@@ -179,6 +183,30 @@ def _anchor(scores: dict[str, _Score], words: list[bytes], hashes: list[int]) ->
     return (top, found) if found is not None else None
 
 
+_TITLE_MARKUP = re.compile(r"^[\s#*_>=-]+|[\s#*_=-]+$")
+
+
+def _title(text: str, db: LicenseDB) -> License | None:
+    """The licence a text's title line names (``MIT License``, ``The GLM-4 License``).
+
+    Only the first few non-empty lines, and only a line that is a licence's
+    name or alias as a whole: a title, not a sentence that mentions one.
+    """
+    seen = 0
+    for line in text[:2000].splitlines():
+        line = _TITLE_MARKUP.sub("", line)
+        if not line:
+            continue
+        if len(line) <= 80:
+            lic = db.lookup(line)
+            if lic is not None and not lic.family and lic.id not in ("other", "unknown"):
+                return lic
+        seen += 1
+        if seen >= 3:
+            break
+    return None
+
+
 def _family(license_id: str) -> str:
     """``llama3.1`` -> ``llama``, ``cc-by-nc-4.0`` -> ``cc-by-nc``: versions of one licence are one name in a list."""
     return re.sub(r"[\d.]+", "", license_id).strip("-")
@@ -191,7 +219,9 @@ def _score_phrases(
     if not positions:
         return
     region = (anchor[1].start, anchor[1].end + SHINGLE - 1) if anchor else (0, 0)
-    owner = anchor[0].key if anchor else None
+    # Licences whose own canonical text explains the region about as well as
+    # the anchor's (MIT inside X11's text) keep their phrases there.
+    owners = {k for k, s in scores.items() if anchor and s.matched >= 0.9 * anchor[0].matched}
     names = [(p, at) for p, at in positions if p.name]
     code = bool(names) and looks_like_code(text)
     in_list = listed([(_family(p.license_id), at) for p, at in names])
@@ -199,9 +229,9 @@ def _score_phrases(
     named: dict[str, list[int]] = {}
     for phrase, at in positions:
         inside = region[0] <= at < region[1]
-        if inside and phrase.license_id != owner:
+        if inside and phrase.license_id not in owners:
             continue  # words of the anchoring licence's own text
-        if phrase.name and not (inside and phrase.license_id == owner):
+        if phrase.name and not inside:
             if code or at in in_list or is_mention(words, at):
                 continue
             named.setdefault(phrase.license_id, []).append(at)
@@ -298,11 +328,21 @@ def _discriminate(a: _Score, b: _Score, idx: Index, per_mask: Counter[int]) -> _
         only_b = _only(b.variant, a.variant, idx, per_mask)
         if only_a != only_b:
             return a if only_a > only_b else b
-    if a.weight != b.weight:
-        return a if a.weight > b.weight else b
+    # A title line naming one of them ("MIT License" over a text X11 also holds).
+    if a.titled != b.titled:
+        return a if a.titled else b
+    # Then phrases: only those the other's canonical text does not also hold.
+    weight_a, weight_b = _weight(a, b), _weight(b, a)
+    if weight_a != weight_b:
+        return a if weight_a > weight_b else b
     if a.score - b.score >= TIE_MARGIN:
         return a
     return None
+
+
+def _weight(mine: _Score, theirs: _Score) -> float:
+    other = theirs.variant
+    return sum(p.weight for p in mine.phrases if other is None or not p.within(other))
 
 
 def _none(
@@ -405,11 +445,15 @@ def _own_title(best: _Score, ranked: list[_Score], al: Alignment) -> _Score | No
     region = range(al.start, al.end)
     for other in ranked:
         lic = other.license
-        if other is best or lic is None or lic.family or other.policy is not None or other.phrase_score < THRESHOLD:
+        if other is best or lic is None or lic.family or other.policy is not None:
+            continue
+        if other.phrase_score < THRESHOLD and not other.titled:
             continue
         if lic.license_class.rank < best.license.license_class.rank:
             continue
-        if any(at not in region or any(g.changed[0] <= at < g.changed[1] for g in al.gaps) for at in other.named_at):
+        if other.titled or any(
+            at not in region or any(g.changed[0] <= at < g.changed[1] for g in al.gaps) for at in other.named_at
+        ):
             return other
     return None
 

@@ -24,6 +24,11 @@ class Phrase:
     words: frozenset[bytes]
     weight: float  # 1 / number of licences it could come from
     name: bool = False  # names the licence (a title or URL) rather than quoting its terms
+    hashes: frozenset[int] = frozenset()  # its shingles (none when shorter than one)
+
+    def within(self, variant: Variant) -> bool:
+        """The phrase is word for word in ``variant``'s text (so it cannot tell that text apart)."""
+        return bool(self.hashes) and self.hashes <= variant.hashes
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,6 +109,7 @@ def build_index(db: LicenseDB, fingerprints: Fingerprints) -> Index:
             frozenset(key.split()),
             1.0 / _sources(lic_id, key, raw, usable),
             is_name(key),
+            frozenset(shingles(key.split())),
         )
         for lic_id, text, key in raw
     )
