@@ -110,3 +110,11 @@ def test_normalising_a_30kb_text() -> None:
     words = tokens(text)
     assert words == tokens(normalize(text))  # idempotent at size
     assert len(words) > 30 * 1024 // 10
+
+
+def test_ascii_fast_path_matches_the_unicode_path() -> None:
+    # ASCII texts take a bytes.translate shortcut; it must map exactly as the full table does.
+    text = "A\r\nB\x0bC\x0cD\tE *bold* _x_ ~y~ |cell| `code`"
+    assert text.isascii()
+    assert tokens(text) == tokens(text + " \u00e9")[:-1]
+    assert normalize(text) + " \u00e9" == normalize(text + " \u00e9")

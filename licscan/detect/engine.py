@@ -36,7 +36,7 @@ from typing import Literal
 from licscan.detect.context import is_mention, listed, looks_like_code
 from licscan.detect.fingerprint import SHINGLE, Fingerprints, Variant, default_fingerprints, shingles
 from licscan.detect.index import Index, Phrase, index_for
-from licscan.detect.modified import Alignment, align, passages, render
+from licscan.detect.modified import Alignment, Gap, Spans, align, passages, render, word_spans
 from licscan.detect.normalize import tokens
 from licscan.detect.restrictions import Restriction, operative_sentences, restrictions
 from licscan.licensedb import LicenseDB
@@ -165,7 +165,8 @@ def detect_text(text: str, db: LicenseDB, *, fingerprints: Fingerprints | None =
         return _none(ranked, unique, tied=tied)
     if best.policy is not None:
         return _none(ranked, unique, document=best.policy)
-    return _found(text, words, hashes, idx, best, ranked, unique)
+    known = anchor[1] if anchor is not None and anchor[0] is best else None
+    return _found(text, words, hashes, idx, best, ranked, unique, known)
 
 
 def _anchor(scores: dict[str, _Score], words: list[bytes], hashes: list[int]) -> tuple[_Score, Alignment] | None:
@@ -222,7 +223,7 @@ def _score_phrases(
     # Licences whose own canonical text explains the region about as well as
     # the anchor's (MIT inside X11's text) keep their phrases there.
     owners = {k for k, s in scores.items() if anchor and s.matched >= 0.9 * anchor[0].matched}
-    names = [(p, at) for p, at in positions if p.name]
+    names = [(p, at) for p, at in positions if p.name and not region[0] <= at < region[1]]
     code = bool(names) and looks_like_code(text)
     in_list = listed([(_family(p.license_id), at) for p, at in names])
     kept: dict[str, list[Phrase]] = {}
@@ -249,11 +250,10 @@ def _score_phrases(
 
 def _score_fingerprints(idx: Index, per_mask: Counter[int], scores: dict[str, _Score]) -> None:
     counts = [0] * len(idx.variants)
+    bits = idx.bits_of
     for mask, n in per_mask.items():
-        while mask:
-            low = mask & -mask
-            counts[low.bit_length() - 1] += n
-            mask ^= low
+        for bit in bits(mask):
+            counts[bit] += n
     for variant, matched in zip(idx.variants, counts, strict=True):
         if not matched:
             continue
@@ -304,8 +304,8 @@ def _decide(ranked: list[_Score], idx: Index, per_mask: Counter[int]) -> tuple[_
 
 def _only(mine: Variant, theirs: Variant, idx: Index, per_mask: Counter[int]) -> int:
     """Distinct input shingles in ``mine``'s canonical text but not in ``theirs``."""
-    bit_mine = 1 << idx.variants.index(mine)
-    bit_theirs = 1 << idx.variants.index(theirs)
+    bit_mine = 1 << idx.bit[mine.name]
+    bit_theirs = 1 << idx.bit[theirs.name]
     return sum(n for mask, n in per_mask.items() if mask & bit_mine and not mask & bit_theirs)
 
 
@@ -381,20 +381,42 @@ class _Departures:
         return self.changed_words + self.operative_words > max(CHANGE_WORDS, CHANGE_SHARE * size)
 
 
-def _departures(text: str, words: list[bytes], hashes: list[int], idx: Index, al: Alignment) -> _Departures:
+class _Text:
+    """The input with its word positions, found once and only if a passage must be quoted."""
+
+    def __init__(self, text: str, words: list[bytes]) -> None:
+        self.source = text[:MAX_CHARS]
+        self.words = words
+        self._spans: Spans | None = None
+
+    @property
+    def spans(self) -> Spans:
+        if self._spans is None:
+            self._spans = word_spans(self.source, self.words)
+        return self._spans
+
+    def passages(self, gaps: tuple[Gap, ...] | list[Gap]) -> tuple[str, ...]:
+        return passages(self.source, self.words, gaps, self.spans) if gaps else ()
+
+    def render(self, ranges: list[tuple[int, int]]) -> list[str]:
+        return render(self.source, self.words, ranges, self.spans) if ranges else []
+
+
+def _departures(doc: _Text, hashes: list[int], idx: Index, al: Alignment) -> _Departures:
     found: dict[str, Restriction] = {}
     quoted: list[str] = []
-    source = text[:MAX_CHARS]
+    words = doc.words
     for gap in al.gaps:
         start, end = gap.changed
         context = words[max(0, start - 8) : end + 8]
         hits = restrictions(words[start:end], context)
         if hits:
             found.update((r.reason, r) for r in hits if r.reason not in found)
-            quoted.extend(passages(source, words, [gap]))
+            if len(quoted) < MAX_QUOTED:
+                quoted.extend(doc.passages([gap]))
     operative = 0
     outside = _unexplained(hashes, idx, al, len(words))
-    for passage in render(source, words, outside) if outside else ():
+    for passage in doc.render(outside):
         for sentence in operative_sentences(passage):
             operative += len(sentence.split())
             hits = restrictions(tokens(sentence))
@@ -411,7 +433,9 @@ def _unexplained(hashes: list[int], idx: Index, al: Alignment, n_words: int) -> 
     """Word ranges before and after the licence that no fingerprinted text holds
     (a licence's appended policy or a second licence are explained; a header
     someone wrote, or clauses added after the licence, are not)."""
-    known = [h in idx.owners for h in hashes]
+    owners = idx.owners
+    known = [h in owners for h in hashes[: al.start]] + [True] * (al.end - al.start)
+    known += [h in owners for h in hashes[al.end :]]
     ranges: list[tuple[int, int]] = []
     for lo, hi, header in ((0, al.start, True), (al.end, len(hashes), False)):
         i = lo
@@ -466,13 +490,14 @@ def _found(
     best: _Score,
     ranked: list[_Score],
     unique: int,
+    aligned: Alignment | None = None,
 ) -> Detection:
     assert best.license is not None
     kind: Kind
     found_passages: tuple[str, ...] = ()
     coverage, confidence = best.coverage, best.score
     if best.variant is not None and best.matched >= MIN_SHINGLES and best.fp_score >= best.phrase_score - 0.2:
-        al = align(words, hashes, best.variant)
+        al = aligned if aligned is not None else align(words, hashes, best.variant)
         if al is None:
             # Shared wording scattered through another text (a disclaimer, a
             # definition), with no verbatim run of the licence: not the licence.
@@ -481,16 +506,17 @@ def _found(
         matched = best.matched + len(al.recovered.difference(hashes))
         coverage = min(1.0, matched / best.variant.size)
         confidence = max(best.phrase_score, _fp_score(matched, coverage))
-        dep = _departures(text, words, hashes, idx, al)
+        doc = _Text(text, words)
+        dep = _departures(doc, hashes, idx, al)
         if dep.restrictions or dep.substantial(best.variant.size + SHINGLE - 1):
             own = _own_title(best, ranked, al)
             if own is not None:
                 return _by_phrases(own, [s for s in ranked if s is not own], idx, unique)
-            changed = passages(text[:MAX_CHARS], words, al.gaps)
+            changed = doc.passages(al.gaps)
             return _unknown(best, ranked, unique, "restricted" if dep.restrictions else "departs", dep, changed, coverage)
         if al.gaps:
             kind = "modified"
-            found_passages = passages(text[:MAX_CHARS], words, al.gaps)
+            found_passages = doc.passages(al.gaps)
         else:
             kind = "full" if coverage >= FULL_COVERAGE else "excerpt"
     else:

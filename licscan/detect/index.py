@@ -39,7 +39,22 @@ class Index:
     owners: dict[int, int] = field(repr=False)  # shingle hash -> mask id
     masks: tuple[int, ...] = field(repr=False)  # mask id -> bitmask over ``variants``
     phrases: tuple[Phrase, ...] = ()
+    bit: dict[str, int] = field(default_factory=dict, repr=False)  # variant name -> its bit in owner masks
+    _bits: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False)
     _by_license: dict[str, tuple[Phrase, ...]] = field(default_factory=dict, repr=False)
+
+    def bits_of(self, mask: int) -> tuple[int, ...]:
+        """The variant indexes set in ``mask`` (cached: a few thousand distinct masks recur in every input)."""
+        found = self._bits.get(mask)
+        if found is None:
+            out = []
+            rest = mask
+            while rest:
+                low = rest & -rest
+                out.append(low.bit_length() - 1)
+                rest ^= low
+            found = self._bits[mask] = tuple(out)
+        return found
 
     def phrases_of(self, license_id: str) -> tuple[Phrase, ...]:
         return self._by_license.get(license_id, ())
@@ -127,6 +142,7 @@ def build_index(db: LicenseDB, fingerprints: Fingerprints) -> Index:
         owners=owners,
         masks=masks,
         phrases=phrases,
+        bit={v.name: i for i, v in enumerate(variants)},
         _by_license={k: tuple(v) for k, v in by_license.items()},
     )
 

@@ -31,6 +31,7 @@ BRIDGE = 3  # shorter canonical runs inside a gap are chance matches, part of th
 MAX_PASSAGES = 10
 MAX_PASSAGE_CHARS = 300
 CONTEXT = 3  # unchanged words shown on each side of a change
+MAX_CHECKED_GAPS = 60
 
 _ANCHOR = re.compile(f"1{{{LONG_RUN},}}")
 _RUN = re.compile(f"1{{{BRIDGE},}}")
@@ -93,10 +94,13 @@ def align(words: Sequence[bytes], hashes: Sequence[int], canonical: Variant) -> 
         runs.append((tail, tail + 1))
     gaps = []
     recovered: set[int] = set()
+    # Past this many gaps the input is another text sharing wording with the
+    # licence, not a reformatted copy: checking each gap for list markers would only cost time.
+    check = len(runs) <= MAX_CHECKED_GAPS
     for (_, gap_start), (gap_end, _) in pairwise(runs):
         if gap_end <= gap_start:
             continue
-        hidden = _formatting_only(words, gap_start, gap_end - 1, canonical.hashes)
+        hidden = _formatting_only(words, gap_start, gap_end - 1, canonical.hashes) if check else None
         if hidden is None:
             gaps.append(Gap(gap_start, gap_end - 1))
         else:
@@ -156,15 +160,18 @@ def _formatting_only(words: Sequence[bytes], first: int, last: int, canonical: f
     return None
 
 
-def render(text: str, words: Sequence[bytes], ranges: Sequence[tuple[int, int]]) -> list[str]:
+Spans = list[tuple[int, int] | None]
+
+
+def render(text: str, words: Sequence[bytes], ranges: Sequence[tuple[int, int]], spans: Spans | None = None) -> list[str]:
     """Each word range [start, end) as written in ``text`` (whitespace folded)."""
-    spans = _word_spans(text, words)
+    spans = spans if spans is not None else word_spans(text, words)
     return [_render(text, words, spans, start, end) for start, end in ranges]
 
 
-def passages(text: str, words: Sequence[bytes], gaps: Sequence[Gap]) -> tuple[str, ...]:
+def passages(text: str, words: Sequence[bytes], gaps: Sequence[Gap], spans: Spans | None = None) -> tuple[str, ...]:
     """The changed words of each gap, as written in ``text``, with a little context."""
-    spans = _word_spans(text, words)
+    spans = spans if spans is not None else word_spans(text, words)
     result = []
     for gap in gaps[:MAX_PASSAGES]:
         start, end = gap.changed
@@ -181,37 +188,43 @@ def passages(text: str, words: Sequence[bytes], gaps: Sequence[Gap]) -> tuple[st
     return tuple(result)
 
 
-def _render(text: str, words: Sequence[bytes], spans: list[tuple[int, int] | None], start: int, end: int) -> str:
+def _render(text: str, words: Sequence[bytes], spans: Spans, start: int, end: int) -> str:
     first, last = spans[start] if start < len(spans) else None, spans[end - 1] if end > 0 else None
     if first is not None and last is not None and first[0] < last[1]:
         return " ".join(text[first[0] : last[1]].split())
     return " ".join(w.decode("utf-8", "replace") for w in words[start:end])
 
 
-def _whole_word(text: str, start: int, end: int) -> bool:
-    return (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
+# Runs of letters and digits (with a trailing "+", as in "rail++"): the
+# original text's words, which the normalised words are aligned with.
+_WORD = re.compile(r"[^\W_]+\+*")
+LOOKAHEAD = 60  # original words skipped at most to find the next normalised one (markup, link targets)
 
 
-def _word_spans(text: str, words: Sequence[bytes]) -> list[tuple[int, int] | None]:
+def word_spans(text: str, words: Sequence[bytes]) -> Spans:
     """Where each normalised word sits in the original text, found in order.
 
-    Normalisation only deletes and lowercases, so each word is found by a
-    forward search; a word it cannot find (NFKC changed it) gets ``None`` and
-    its passage falls back to the normalised words.
+    Normalisation only deletes, lowercases and splits at punctuation, so the
+    normalised words are the original's words in order, less some (list
+    markers, link targets, tags): each is matched to the next equal word of
+    the original. A word NFKC changed matches nothing and gets ``None``; its
+    passage then falls back to the normalised words.
     """
     low = text.lower()
     if len(low) != len(text):  # a few characters change length when lowercased
         return [None] * len(words)
-    spans: list[tuple[int, int] | None] = []
-    cursor = 0
+    found = [(m.start(), m.end()) for m in _WORD.finditer(low)]
+    originals = [low[a:b] for a, b in found]
+    spans: Spans = []
+    j, n = 0, len(found)
     for raw in words:
         word = raw.decode("utf-8", "replace")
-        pos = low.find(word, cursor)
-        while pos >= 0 and pos - cursor < 2000 and not _whole_word(low, pos, pos + len(word)):
-            pos = low.find(word, pos + 1)
-        if pos < 0 or pos - cursor >= 2000:
+        k, limit = j, min(n, j + LOOKAHEAD)
+        while k < limit and originals[k] != word:
+            k += 1
+        if k < limit:
+            spans.append(found[k])
+            j = k + 1
+        else:
             spans.append(None)
-            continue
-        spans.append((pos, pos + len(word)))
-        cursor = pos + len(word)
     return spans

