@@ -53,7 +53,30 @@ _MENTION = tuple(
         "than",
     )
 )
+# Words before a name that make it the text's own grant ("licensed under the X").
+_GRANT = tuple(
+    b" " + cue.encode() + b" "
+    for cue in (
+        "under",
+        "governed by",
+        "subject to",
+        "terms of",
+        "accordance with",
+        "licensed",
+        "released",
+        "distributed",
+        "made available",
+        "applies",
+        "apply",
+        "accept",
+    )
+)
 BEFORE = 6  # words looked at before a name
+# In a long text, a name past its opening is the text's own only in a grant:
+# elsewhere it is another licence the text cites (Business Source License's
+# "Change License", a FLOSS exception's list of qualifying licences).
+LONG_TEXT = 300
+OPENING = 60
 LIST_SPAN = 80  # names of this many distinct licences within this many words form a list
 LIST_SIZE = 3
 
@@ -62,6 +85,14 @@ def is_mention(words: Sequence[bytes], at: int) -> bool:
     """The words before position ``at`` say the name that starts there is only mentioned."""
     before = b" " + b" ".join(words[max(0, at - BEFORE) : at]) + b" "
     return any(cue in before for cue in _MENTION)
+
+
+def is_cited(words: Sequence[bytes], at: int) -> bool:
+    """A name deep inside a long text, not in a grant: another licence cited by this one."""
+    if len(words) <= LONG_TEXT or at <= OPENING:
+        return False
+    before = b" " + b" ".join(words[max(0, at - BEFORE) : at]) + b" "
+    return not any(cue in before for cue in _GRANT)
 
 
 def listed(hits: Sequence[tuple[str, int]]) -> set[int]:

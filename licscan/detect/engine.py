@@ -33,12 +33,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
-from licscan.detect.context import is_mention, listed, looks_like_code
+from licscan.detect.context import is_cited, is_mention, listed, looks_like_code
 from licscan.detect.fingerprint import SHINGLE, Fingerprints, Variant, default_fingerprints, shingles
 from licscan.detect.index import Index, Phrase, index_for
 from licscan.detect.modified import Alignment, Gap, Spans, align, passages, render, word_spans
 from licscan.detect.normalize import tokens
-from licscan.detect.restrictions import Restriction, operative_sentences, restrictions
+from licscan.detect.restrictions import STRONG, Restriction, is_operative, restrictions, sentences
 from licscan.licensedb import LicenseDB
 from licscan.types import License
 
@@ -54,6 +54,8 @@ TIE_MARGIN = 0.05  # candidates closer than this are decided on discriminating e
 # filled in, a fixed typo) and a share of the licence's length.
 CHANGE_WORDS = 12
 CHANGE_SHARE = 0.08
+CHANGE_CAP = 80  # however long the licence, a section added or rewritten is another text
+REMOVAL_WORDS = 8  # what a cut is counted as: its length is unknown (fingerprints keep no order)
 # Licences whose text incorporates another's, shipped together in one file:
 # the LGPL-3.0 "incorporates the terms and conditions of version 3 of the
 # GNU General Public License", and COPYING.LESSER files often carry both.
@@ -233,7 +235,7 @@ def _score_phrases(
         if inside and phrase.license_id not in owners:
             continue  # words of the anchoring licence's own text
         if phrase.name and not inside:
-            if code or at in in_list or is_mention(words, at):
+            if code or at in in_list or is_mention(words, at) or is_cited(words, at):
                 continue
             named.setdefault(phrase.license_id, []).append(at)
         found = kept.setdefault(phrase.license_id, [])
@@ -377,8 +379,11 @@ class _Departures:
     restrictions: tuple[Restriction, ...]
     restricted_passages: tuple[str, ...]
 
+    removals: int = 0  # places where canonical text is missing inside the licence
+
     def substantial(self, size: int) -> bool:
-        return self.changed_words + self.operative_words > max(CHANGE_WORDS, CHANGE_SHARE * size)
+        limit = max(CHANGE_WORDS, min(CHANGE_CAP, CHANGE_SHARE * size))
+        return self.changed_words + self.operative_words + REMOVAL_WORDS * self.removals > limit
 
 
 class _Text:
@@ -417,13 +422,16 @@ def _departures(doc: _Text, hashes: list[int], idx: Index, al: Alignment) -> _De
     operative = 0
     outside = _unexplained(hashes, idx, al, len(words))
     for passage in doc.render(outside):
-        for sentence in operative_sentences(passage):
-            operative += len(sentence.split())
-            hits = restrictions(tokens(sentence))
+        for sentence in sentences(passage):
+            binding = is_operative(sentence)
+            hits = [r for r in restrictions(tokens(sentence)) if binding or r.reason in STRONG]
+            if binding or hits:
+                operative += len(sentence.split())
             if hits:
                 found.update((r.reason, r) for r in hits if r.reason not in found)
                 quoted.append(sentence)
-    return _Departures(al.changed_words, operative, tuple(found.values()), tuple(quoted[:MAX_QUOTED]))
+    removals = sum(1 for g in al.gaps if g.removal)
+    return _Departures(al.changed_words, operative, tuple(found.values()), tuple(quoted[:MAX_QUOTED]), removals)
 
 
 MAX_QUOTED = 10
@@ -449,17 +457,26 @@ def _unexplained(hashes: list[int], idx: Index, al: Alignment, n_words: int) -> 
             # A header run's words end where the next known shingle starts; a
             # footer run's start after the last known shingle's words.
             a, b = (i, j + 1) if header else (i + SHINGLE - 1, min(n_words, j + SHINGLE))
-            # A few words between two known texts are where two copies of a
-            # known document differ (a heading Meta reworded in its appended
-            # policy); a short clause at either end of the file is not.
-            sandwiched = i > 0 and j + 1 < len(hashes)
-            if b - a >= (SANDWICH_WORDS if sandwiched else 3):
+            # A few words inside another known text are where two copies of
+            # it differ (Meta's appended policy, reflowed); a short clause at
+            # either end of the file, or between two different texts, is not.
+            # A heading between two known texts ("Meta Llama 3 Acceptable Use
+            # Policy" before the appended policy) is a few words too.
+            between = i > 0 and j + 1 < len(hashes)
+            within = between and _same_text(idx, hashes[i - 1], hashes[j + 1])
+            if b - a >= (WITHIN_WORDS if within else HEADING_WORDS if between else 3):
                 ranges.append((a, b))
             i = j + 1
     return ranges
 
 
-SANDWICH_WORDS = 8
+WITHIN_WORDS = 25
+HEADING_WORDS = 8
+
+
+def _same_text(idx: Index, left: int, right: int) -> bool:
+    a, b = idx.owners.get(left), idx.owners.get(right)
+    return a is not None and b is not None and bool(idx.masks[a] & idx.masks[b])
 
 
 def _own_title(best: _Score, ranked: list[_Score], al: Alignment) -> _Score | None:
@@ -513,7 +530,9 @@ def _found(
             if own is not None:
                 return _by_phrases(own, [s for s in ranked if s is not own], idx, unique)
             changed = doc.passages(al.gaps)
-            return _unknown(best, ranked, unique, "restricted" if dep.restrictions else "departs", dep, changed, coverage)
+            return _unknown(
+                best, ranked, unique, "restricted" if dep.restrictions else "departs", dep, changed, coverage
+            )
         if al.gaps:
             kind = "modified"
             found_passages = doc.passages(al.gaps)

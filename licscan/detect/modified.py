@@ -163,7 +163,9 @@ def _formatting_only(words: Sequence[bytes], first: int, last: int, canonical: f
 Spans = list[tuple[int, int] | None]
 
 
-def render(text: str, words: Sequence[bytes], ranges: Sequence[tuple[int, int]], spans: Spans | None = None) -> list[str]:
+def render(
+    text: str, words: Sequence[bytes], ranges: Sequence[tuple[int, int]], spans: Spans | None = None
+) -> list[str]:
     """Each word range [start, end) as written in ``text`` (whitespace folded)."""
     spans = spans if spans is not None else word_spans(text, words)
     return [_render(text, words, spans, start, end) for start, end in ranges]

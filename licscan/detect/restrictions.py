@@ -141,6 +141,19 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Reasons that restrict use wherever they are said, even in a sentence with
+# no deontic verb ("For non-commercial use only."); the others count only in
+# sentences that impose terms, as "not" or "display" are common in prose.
+STRONG = frozenset(
+    {
+        "commercial use",
+        "research or evaluation only",
+        "user or revenue threshold",
+        "registration or approval",
+        "use restriction",
+    }
+)
+
 # A number changed near these words moves a threshold (Llama's 700 million users).
 _THRESHOLD_CONTEXT = frozenset(
     b"users user revenue turnover million billion dollars usd eur employees mau dau customers".split()
@@ -186,12 +199,17 @@ def restrictions(changed: Sequence[bytes], context: Sequence[bytes] = ()) -> tup
 _OPERATIVE = re.compile(
     r"\b(?:shall|must|hereby|agrees?|grants?|granted|licensee|licensor|prohibit\w*|forbid\w*|permitted|"
     r"may not|may only|can only|cannot|not allowed|restrict\w*|liab\w*|warrant\w*|indemnif\w*|terminat\w*|"
-    r"subject to|in no event|you will|you are not|required to|obliged|comply|compliance|conditions?)\b",
+    r"subject to|in no event|you will|you are not|required to|obliged|comply|compliance|conditions?|"
+    r"acknowledge|licensed|intended for|not designed)\b",
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+|\n\s*\n")
 
 
-def operative_sentences(passage: str) -> list[str]:
-    """The sentences of ``passage`` that impose terms."""
-    return [s.strip() for s in _SENTENCE.split(passage) if s.strip() and _OPERATIVE.search(s)]
+def is_operative(sentence: str) -> bool:
+    """The sentence imposes terms (rather than describing a model or naming its authors)."""
+    return _OPERATIVE.search(sentence) is not None
+
+
+def sentences(passage: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(passage) if s.strip()]
