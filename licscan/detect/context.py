@@ -69,6 +69,9 @@ _GRANT = tuple(
         "applies",
         "apply",
         "accept",
+        "this is the",
+        "use the",
+        "agree to the",
     )
 )
 BEFORE = 6  # words looked at before a name
@@ -87,12 +90,16 @@ def is_mention(words: Sequence[bytes], at: int) -> bool:
     return any(cue in before for cue in _MENTION)
 
 
-def is_cited(words: Sequence[bytes], at: int) -> bool:
-    """A name deep inside a long text, not in a grant: another licence cited by this one."""
-    if len(words) <= LONG_TEXT or at <= OPENING:
+def counts_as_own(words: Sequence[bytes], at: int, starts: set[int]) -> bool:
+    """A licence's name at ``at`` is the text's own: a title (it starts a line) or,
+    in the opening of a long text or anywhere in a short one, a grant
+    ("licensed under the X", "governed by the X"). Anything else only cites it."""
+    if at in starts:
+        return True
+    if len(words) > LONG_TEXT and at > OPENING:
         return False
     before = b" " + b" ".join(words[max(0, at - BEFORE) : at]) + b" "
-    return not any(cue in before for cue in _GRANT)
+    return any(cue in before for cue in _GRANT)
 
 
 def listed(hits: Sequence[tuple[str, int]]) -> set[int]:

@@ -33,11 +33,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
-from licscan.detect.context import is_cited, is_mention, listed, looks_like_code
+from licscan.detect.context import counts_as_own, is_mention, listed, looks_like_code
 from licscan.detect.fingerprint import SHINGLE, Fingerprints, Variant, default_fingerprints, shingles
 from licscan.detect.index import Index, Phrase, index_for
 from licscan.detect.modified import Alignment, Gap, Spans, align, passages, render, word_spans
-from licscan.detect.normalize import tokens
+from licscan.detect.normalize import line_starts, tokens
 from licscan.detect.restrictions import STRONG, Restriction, is_operative, restrictions, sentences
 from licscan.licensedb import LicenseDB
 from licscan.types import License
@@ -227,6 +227,7 @@ def _score_phrases(
     owners = {k for k, s in scores.items() if anchor and s.matched >= 0.9 * anchor[0].matched}
     names = [(p, at) for p, at in positions if p.name and not region[0] <= at < region[1]]
     code = bool(names) and looks_like_code(text)
+    starts = line_starts(text[:MAX_CHARS]) if names else set()
     in_list = listed([(_family(p.license_id), at) for p, at in names])
     kept: dict[str, list[Phrase]] = {}
     named: dict[str, list[int]] = {}
@@ -235,7 +236,7 @@ def _score_phrases(
         if inside and phrase.license_id not in owners:
             continue  # words of the anchoring licence's own text
         if phrase.name and not inside:
-            if code or at in in_list or is_mention(words, at) or is_cited(words, at):
+            if code or at in in_list or is_mention(words, at) or not counts_as_own(words, at, starts):
                 continue
             named.setdefault(phrase.license_id, []).append(at)
         found = kept.setdefault(phrase.license_id, [])

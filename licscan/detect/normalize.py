@@ -150,6 +150,18 @@ def tokens(text: str) -> list[bytes]:
     return _prepare(text).encode("utf-8", "replace").translate(_PUNCT_TABLE).split()
 
 
+def line_starts(text: str) -> set[int]:
+    """Indexes into ``tokens(text)`` of the words that begin a line (after markup and list markers)."""
+    starts: set[int] = set()
+    count = 0
+    for line in _prepare(text).encode("utf-8", "replace").translate(_PUNCT_TABLE).split(b"\n"):
+        n = len(line.split())
+        if n:
+            starts.add(count)
+            count += n
+    return starts
+
+
 def phrase_key(phrase: str) -> bytes:
     """A phrase as the space-joined words it matches (``b"llama 3 1 community"``)."""
     return b" ".join(tokens(phrase))

@@ -101,6 +101,7 @@ CUES: dict[str, tuple[str, ...]] = {
         "illegal",
         "unlawful",
         "national security",
+        "export",
         "acceptable use",
         "use policy",
         "harm",
