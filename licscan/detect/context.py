@@ -51,8 +51,12 @@ _MENTION = tuple(
         "vs",
         "versus",
         "than",
+        "would require",
+        "would be",
+        "if",
     )
 )
+MENTION_BEFORE = 12  # a condition ("in any form which would require ... the terms of the GPL") reaches further back
 # Words before a name that make it the text's own grant ("licensed under the X").
 _GRANT = tuple(
     b" " + cue.encode() + b" "
@@ -86,20 +90,26 @@ LIST_SIZE = 3
 
 def is_mention(words: Sequence[bytes], at: int) -> bool:
     """The words before position ``at`` say the name that starts there is only mentioned."""
-    before = b" " + b" ".join(words[max(0, at - BEFORE) : at]) + b" "
+    before = b" " + b" ".join(words[max(0, at - MENTION_BEFORE) : at]) + b" "
     return any(cue in before for cue in _MENTION)
 
 
-def counts_as_own(words: Sequence[bytes], at: int, starts: set[int]) -> bool:
-    """A licence's name at ``at`` is the text's own: a title (it starts a line) or,
-    in the opening of a long text or anywhere in a short one, a grant
-    ("licensed under the X", "governed by the X"). Anything else only cites it."""
-    if at in starts:
-        return True
+def counts_as_own(words: Sequence[bytes], at: int, length: int, starts: dict[int, int]) -> bool:
+    """A licence's name (``length`` words) at ``at`` is the text's own: in a short
+    text or the opening of a long one, a title (a line of its own) or a grant
+    ("licensed under the X", "governed by the X"). Deeper in a long text a
+    name only cites another licence (a "Change License", a list of licences
+    an exception allows), and a line of a table or list is no title."""
     if len(words) > LONG_TEXT and at > OPENING:
         return False
+    line = starts.get(at)
+    if line is not None and line <= length + TITLE_EXTRA:
+        return True
     before = b" " + b" ".join(words[max(0, at - BEFORE) : at]) + b" "
     return any(cue in before for cue in _GRANT)
+
+
+TITLE_EXTRA = 6  # words a title line may carry besides the name (a version, a date)
 
 
 def listed(hits: Sequence[tuple[str, int]]) -> set[int]:

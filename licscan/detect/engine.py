@@ -227,7 +227,7 @@ def _score_phrases(
     owners = {k for k, s in scores.items() if anchor and s.matched >= 0.9 * anchor[0].matched}
     names = [(p, at) for p, at in positions if p.name and not region[0] <= at < region[1]]
     code = bool(names) and looks_like_code(text)
-    starts = line_starts(text[:MAX_CHARS]) if names else set()
+    starts = line_starts(text[:MAX_CHARS]) if names else {}
     in_list = listed([(_family(p.license_id), at) for p, at in names])
     kept: dict[str, list[Phrase]] = {}
     named: dict[str, list[int]] = {}
@@ -236,7 +236,7 @@ def _score_phrases(
         if inside and phrase.license_id not in owners:
             continue  # words of the anchoring licence's own text
         if phrase.name and not inside:
-            if code or at in in_list or is_mention(words, at) or not counts_as_own(words, at, starts):
+            if code or at in in_list or is_mention(words, at) or not counts_as_own(words, at, len(phrase.key.split()), starts):
                 continue
             named.setdefault(phrase.license_id, []).append(at)
         found = kept.setdefault(phrase.license_id, [])

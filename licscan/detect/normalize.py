@@ -150,14 +150,15 @@ def tokens(text: str) -> list[bytes]:
     return _prepare(text).encode("utf-8", "replace").translate(_PUNCT_TABLE).split()
 
 
-def line_starts(text: str) -> set[int]:
-    """Indexes into ``tokens(text)`` of the words that begin a line (after markup and list markers)."""
-    starts: set[int] = set()
+def line_starts(text: str) -> dict[int, int]:
+    """``{index into tokens(text): words on its line}`` for the first word of every line
+    (after markup and list markers)."""
+    starts: dict[int, int] = {}
     count = 0
     for line in _prepare(text).encode("utf-8", "replace").translate(_PUNCT_TABLE).split(b"\n"):
         n = len(line.split())
         if n:
-            starts.add(count)
+            starts[count] = n
             count += n
     return starts
 
