@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from reference_texts import Reference, read_references  # noqa: E402
 
-from licscan.detect.fingerprint import Variant, decode, encode  # noqa: E402
+from licscan.detect.fingerprint import Variant, decode, encode, shingles  # noqa: E402
 from licscan.detect.normalize import phrase_key, tokens  # noqa: E402
 from licscan.licensedb import LicenseDB, load_database  # noqa: E402
 
@@ -206,12 +206,29 @@ def collect(db: LicenseDB, shared: Path, locations: list[Path]) -> tuple[list[Te
     if not refs:
         return texts, warnings
     for lic in db.licenses:
-        if lic.family or lic.id in covered or lic.id in ("other", "unknown"):
+        if lic.family or lic.id in ("other", "unknown"):
             continue
         ref = reference_for(lic.id, lic.spdx_id, refs, by_spdx)
-        if ref is not None:
+        if ref is None:
+            continue
+        if lic.id not in covered:
             texts.append(Text(lic.id, lic.id, "license", ref.where, ref.text))
+            continue
+        # The licence has a text from its publisher already; ScanCode's may be
+        # another dated wording of it (FLUX.1 [dev] v1.0, NVIDIA's April 2025
+        # licence), kept as a variant, or another document under the key.
+        own = [set(shingles(tokens(t.text))) for t in texts if t.license_id == lic.id and t.kind == "license"]
+        theirs = set(shingles(tokens(ref.text)))
+        shared = max(len(theirs & o) / max(1, len(theirs)) for o in own)
+        if shared < SAME_DOCUMENT:
+            warnings.append(f"{ref.key}: ScanCode's text shares {shared:.0%} with {lic.id}'s: another document, skipped")
+        elif shared < SAME_WORDING:
+            texts.append(Text(f"{lic.id}--scancode", lic.id, "license", ref.where, ref.text))
     return texts, warnings
+
+
+SAME_DOCUMENT = 0.5  # below: ScanCode's key holds another text (its llama-4 key is the acceptable-use policy)
+SAME_WORDING = 0.97  # above: the same wording, nothing to add
 
 
 def build(texts: list[Text]) -> dict[str, str]:
