@@ -36,7 +36,7 @@ from typing import Literal
 from licscan.detect.context import counts_as_own, is_mention, listed, looks_like_code
 from licscan.detect.fingerprint import SHINGLE, Fingerprints, Variant, default_fingerprints, shingles
 from licscan.detect.index import Index, Phrase, index_for
-from licscan.detect.modified import Alignment, Gap, Spans, align, passages, render, word_spans
+from licscan.detect.modified import MAX_PASSAGE_CHARS, Alignment, Gap, Spans, align, passages, render, word_spans
 from licscan.detect.normalize import line_starts, tokens
 from licscan.detect.restrictions import STRONG, Restriction, is_operative, restrictions, sentences
 from licscan.licensedb import LicenseDB
@@ -54,6 +54,7 @@ TIE_MARGIN = 0.05  # candidates closer than this are decided on discriminating e
 # filled in, a fixed typo) and a share of the licence's length.
 CHANGE_WORDS = 12
 CHANGE_SHARE = 0.08
+PRESENT = 0.5  # share of another known text the input must hold for it to explain words around the licence
 CHANGE_CAP = 80  # however long the licence, a section added or rewritten is another text
 REMOVAL_WORDS = 8  # what a cut is counted as: its length is unknown (fingerprints keep no order)
 # Licences whose text incorporates another's, shipped together in one file:
@@ -168,7 +169,17 @@ def detect_text(text: str, db: LicenseDB, *, fingerprints: Fingerprints | None =
     if best.policy is not None:
         return _none(ranked, unique, document=best.policy)
     known = anchor[1] if anchor is not None and anchor[0] is best else None
-    return _found(text, words, hashes, idx, best, ranked, unique, known)
+    # Other whole texts in the input explain words around the licence: a
+    # policy appended, the GPL shipped with the LGPL. Not texts that are
+    # rather other readings of the same words (ECL-2.0 or a licence built on
+    # Apache-2.0 for an Apache text): they say nothing about what was added.
+    present = 0
+    for s in scores.values():
+        if s.variant is None or s is best or s.coverage < PRESENT:
+            continue
+        if best.variant is None or idx.overlap(s.variant, best.variant) < PRESENT:
+            present |= 1 << idx.bit[s.variant.name]
+    return _found(text, words, hashes, idx, best, ranked, unique, known, present)
 
 
 def _anchor(scores: dict[str, _Score], words: list[bytes], hashes: list[int]) -> tuple[_Score, Alignment] | None:
@@ -236,7 +247,12 @@ def _score_phrases(
         if inside and phrase.license_id not in owners:
             continue  # words of the anchoring licence's own text
         if phrase.name and not inside:
-            if code or at in in_list or is_mention(words, at) or not counts_as_own(words, at, len(phrase.key.split()), starts):
+            if (
+                code
+                or at in in_list
+                or is_mention(words, at)
+                or not counts_as_own(words, at, len(phrase.key.split()), starts)
+            ):
                 continue
             named.setdefault(phrase.license_id, []).append(at)
         found = kept.setdefault(phrase.license_id, [])
@@ -381,9 +397,13 @@ class _Departures:
     restricted_passages: tuple[str, ...]
 
     removals: int = 0  # places where canonical text is missing inside the licence
+    gaps: tuple[Gap, ...] = ()  # the changes, less other whole texts the licence's region takes in
+    renamed: str = ""  # another licence named where this one names itself
 
     def substantial(self, size: int) -> bool:
         limit = max(CHANGE_WORDS, min(CHANGE_CAP, CHANGE_SHARE * size))
+        if self.renamed:
+            return True
         return self.changed_words + self.operative_words + REMOVAL_WORDS * self.removals > limit
 
 
@@ -408,12 +428,19 @@ class _Text:
         return render(self.source, self.words, ranges, self.spans) if ranges else []
 
 
-def _departures(doc: _Text, hashes: list[int], idx: Index, al: Alignment) -> _Departures:
+def _departures(doc: _Text, hashes: list[int], idx: Index, al: Alignment, present: int, own: Variant) -> _Departures:
+    """``present``: bits of the other known texts the input holds most of (an
+    appended policy, the GPL shipped with the LGPL): only they explain text
+    around or inside the licence. A clause copied from some other licence (CC
+    BY-NC's definition of NonCommercial) explains nothing."""
     found: dict[str, Restriction] = {}
     quoted: list[str] = []
     words = doc.words
-    for gap in al.gaps:
+    changed = 0
+    gaps = [g for g in al.gaps if not _embedded(g, hashes, idx, present)]
+    for gap in gaps:
         start, end = gap.changed
+        changed += end - start
         context = words[max(0, start - 8) : end + 8]
         hits = restrictions(words[start:end], context)
         if hits:
@@ -421,7 +448,7 @@ def _departures(doc: _Text, hashes: list[int], idx: Index, al: Alignment) -> _De
             if len(quoted) < MAX_QUOTED:
                 quoted.extend(doc.passages([gap]))
     operative = 0
-    outside = _unexplained(hashes, idx, al, len(words))
+    outside = _merge(_unexplained(hashes, idx, al, len(words), present))
     for passage in doc.render(outside):
         for sentence in sentences(passage):
             binding = is_operative(sentence)
@@ -430,21 +457,93 @@ def _departures(doc: _Text, hashes: list[int], idx: Index, al: Alignment) -> _De
                 operative += len(sentence.split())
             if hits:
                 found.update((r.reason, r) for r in hits if r.reason not in found)
-                quoted.append(sentence)
-    removals = sum(1 for g in al.gaps if g.removal)
-    return _Departures(al.changed_words, operative, tuple(found.values()), tuple(quoted[:MAX_QUOTED]), removals)
+                quoted.append(_quote(sentence, hits))
+    removals = sum(1 for g in gaps if g.removal)
+    renamed = next((r for g in gaps if not g.removal and (r := _renamed(words, hashes, g, idx, own, present))), "")
+    return _Departures(
+        changed, operative, tuple(found.values()), tuple(quoted[:MAX_QUOTED]), removals, tuple(gaps), renamed
+    )
+
+
+def _renamed(words: list[bytes], hashes: list[int], gap: Gap, idx: Index, own: Variant, present: int) -> str:
+    """Another licence's name where the licence has its own ("GNU General Public
+    License" where AGPL-1.0 says "Affero General Public License"): another licence.
+    A name that opens a text present in the input (the GPL's title after the
+    LGPL) is that text's."""
+    window = words[gap.first : gap.last + SHINGLE]
+    present_words = set(window)
+    joined = b" " + b" ".join(window) + b" "
+    for phrase in idx.phrases:
+        if not phrase.name or phrase.license_id == own.license_id or not phrase.words <= present_words:
+            continue
+        at = joined.find(phrase.key)
+        if at < 0 or phrase.within(own):
+            continue
+        start = gap.first + joined.count(b" ", 0, at)
+        if start < len(hashes) and _known(idx, present & ~(1 << idx.bit[own.name]), hashes[start]):
+            continue
+        return phrase.license_id
+    return ""
 
 
 MAX_QUOTED = 10
+EMBEDDED_SHINGLES = 5  # a gap this long that another present text explains is that text, not a change
+MERGE_WORDS = 15  # unexplained runs this close are one passage (a clause split by a few common words)
 
 
-def _unexplained(hashes: list[int], idx: Index, al: Alignment, n_words: int) -> list[tuple[int, int]]:
-    """Word ranges before and after the licence that no fingerprinted text holds
-    (a licence's appended policy or a second licence are explained; a header
-    someone wrote, or clauses added after the licence, are not)."""
-    owners = idx.owners
-    known = [h in owners for h in hashes[: al.start]] + [True] * (al.end - al.start)
-    known += [h in owners for h in hashes[al.end :]]
+def _quote(sentence: str, hits: list[Restriction]) -> str:
+    """The sentence, or in a long one the words around each cue."""
+    if len(sentence) <= MAX_PASSAGE_CHARS:
+        return sentence
+    low = sentence.lower()
+    parts: list[str] = []
+    for hit in hits[:3]:
+        found = re.search(r"\W+".join(map(re.escape, hit.cue.split())), low)
+        if found is not None:
+            a, b = max(0, found.start() - 45), min(len(sentence), found.end() + 45)
+            parts.append(sentence[a:b].strip())
+    quoted = " ... ".join(parts) or sentence
+    return quoted if len(quoted) <= MAX_PASSAGE_CHARS else quoted[: MAX_PASSAGE_CHARS - 3] + "..."
+
+
+def _known(idx: Index, present: int, h: int) -> bool:
+    mask = idx.owners.get(h)
+    return mask is not None and bool(idx.masks[mask] & present)
+
+
+def _embedded(gap: Gap, hashes: list[int], idx: Index, present: int) -> bool:
+    """The gap is another text the input holds whole (or the seam where it starts),
+    not a change: every word it changes is in that text's wording."""
+    if not present:
+        return False
+    if gap.removal:
+        size = gap.last - gap.first + 1
+        return (
+            size >= EMBEDDED_SHINGLES
+            and sum(_known(idx, present, h) for h in hashes[gap.first : gap.last + 1]) >= 0.8 * size
+        )
+    start, end = gap.changed
+    known = [_known(idx, present, h) for h in hashes[max(0, start - SHINGLE + 1) : end]]
+    offset = max(0, start - SHINGLE + 1)
+    return all(any(known[max(0, w - SHINGLE + 1 - offset) : w - offset + 1]) for w in range(start, end))
+
+
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for a, b in ranges:
+        if merged and a - merged[-1][1] <= MERGE_WORDS:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _unexplained(hashes: list[int], idx: Index, al: Alignment, n_words: int, present: int) -> list[tuple[int, int]]:
+    """Word ranges before and after the licence that no present known text holds
+    (a licence's appended policy or a second whole licence are explained; a
+    header someone wrote, or clauses added after the licence, are not)."""
+    known = [_known(idx, present, h) for h in hashes[: al.start]] + [True] * (al.end - al.start)
+    known += [_known(idx, present, h) for h in hashes[al.end :]]
     ranges: list[tuple[int, int]] = []
     for lo, hi, header in ((0, al.start, True), (al.end, len(hashes), False)):
         i = lo
@@ -464,7 +563,7 @@ def _unexplained(hashes: list[int], idx: Index, al: Alignment, n_words: int) -> 
             # A heading between two known texts ("Meta Llama 3 Acceptable Use
             # Policy" before the appended policy) is a few words too.
             between = i > 0 and j + 1 < len(hashes)
-            within = between and _same_text(idx, hashes[i - 1], hashes[j + 1])
+            within = between and _same_text(idx, present, hashes[i - 1], hashes[j + 1])
             if b - a >= (WITHIN_WORDS if within else HEADING_WORDS if between else 3):
                 ranges.append((a, b))
             i = j + 1
@@ -475,9 +574,9 @@ WITHIN_WORDS = 25
 HEADING_WORDS = 8
 
 
-def _same_text(idx: Index, left: int, right: int) -> bool:
+def _same_text(idx: Index, present: int, left: int, right: int) -> bool:
     a, b = idx.owners.get(left), idx.owners.get(right)
-    return a is not None and b is not None and bool(idx.masks[a] & idx.masks[b])
+    return a is not None and b is not None and bool(idx.masks[a] & idx.masks[b] & present)
 
 
 def _own_title(best: _Score, ranked: list[_Score], al: Alignment) -> _Score | None:
@@ -509,6 +608,7 @@ def _found(
     ranked: list[_Score],
     unique: int,
     aligned: Alignment | None = None,
+    present: int = 0,
 ) -> Detection:
     assert best.license is not None
     kind: Kind
@@ -525,18 +625,18 @@ def _found(
         coverage = min(1.0, matched / best.variant.size)
         confidence = max(best.phrase_score, _fp_score(matched, coverage))
         doc = _Text(text, words)
-        dep = _departures(doc, hashes, idx, al)
+        dep = _departures(doc, hashes, idx, al, present | 1 << idx.bit[best.variant.name], best.variant)
         if dep.restrictions or dep.substantial(best.variant.size + SHINGLE - 1):
             own = _own_title(best, ranked, al)
             if own is not None:
                 return _by_phrases(own, [s for s in ranked if s is not own], idx, unique)
-            changed = doc.passages(al.gaps)
+            changed = doc.passages(dep.gaps)
             return _unknown(
                 best, ranked, unique, "restricted" if dep.restrictions else "departs", dep, changed, coverage
             )
-        if al.gaps:
+        if dep.gaps:
             kind = "modified"
-            found_passages = doc.passages(al.gaps)
+            found_passages = doc.passages(dep.gaps)
         else:
             kind = "full" if coverage >= FULL_COVERAGE else "excerpt"
     else:

@@ -41,6 +41,7 @@ class Index:
     phrases: tuple[Phrase, ...] = ()
     bit: dict[str, int] = field(default_factory=dict, repr=False)  # variant name -> its bit in owner masks
     _bits: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    _overlaps: dict[tuple[str, str], float] = field(default_factory=dict, repr=False)
     _by_license: dict[str, tuple[Phrase, ...]] = field(default_factory=dict, repr=False)
 
     def bits_of(self, mask: int) -> tuple[int, ...]:
@@ -54,6 +55,14 @@ class Index:
                 out.append(low.bit_length() - 1)
                 rest ^= low
             found = self._bits[mask] = tuple(out)
+        return found
+
+    def overlap(self, a: Variant, b: Variant) -> float:
+        """Share of ``a``'s shingles that ``b``'s text holds too (cached per pair)."""
+        key = (a.name, b.name)
+        found = self._overlaps.get(key)
+        if found is None:
+            found = self._overlaps[key] = len(a.hashes & b.hashes) / max(1, a.size)
         return found
 
     def phrases_of(self, license_id: str) -> tuple[Phrase, ...]:
