@@ -162,8 +162,6 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-
-
 def _shared(part: str, truth: str) -> bool:
     """The excerpt is word for word in another licence's canonical text too: unknown is right."""
     from licscan.detect.fingerprint import default_fingerprints

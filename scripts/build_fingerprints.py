@@ -177,7 +177,9 @@ def shared_texts(texts: Path, known_ids: set[str]) -> tuple[list[Text], list[str
     return found, warnings
 
 
-def reference_for(lic_id: str, spdx_id: str | None, refs: dict[str, Reference], by_spdx: dict[str, Reference]) -> Reference | None:
+def reference_for(
+    lic_id: str, spdx_id: str | None, refs: dict[str, Reference], by_spdx: dict[str, Reference]
+) -> Reference | None:
     """A licence's reference text among ``--texts``: its ScanCode key, else its SPDX id."""
     if lic_id in SCANCODE_KEYS:
         return refs.get(SCANCODE_KEYS[lic_id])
@@ -221,7 +223,9 @@ def collect(db: LicenseDB, shared: Path, locations: list[Path]) -> tuple[list[Te
         theirs = set(shingles(tokens(ref.text)))
         shared = max(len(theirs & o) / max(1, len(theirs)) for o in own)
         if shared < SAME_DOCUMENT:
-            warnings.append(f"{ref.key}: ScanCode's text shares {shared:.0%} with {lic.id}'s: another document, skipped")
+            warnings.append(
+                f"{ref.key}: ScanCode's text shares {shared:.0%} with {lic.id}'s: another document, skipped"
+            )
         elif shared < SAME_WORDING:
             texts.append(Text(f"{lic.id}--scancode", lic.id, "license", ref.where, ref.text))
     return texts, warnings
@@ -323,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(orphans)} removed; {size / 1024:.0f} KiB in {OUT.relative_to(ROOT)}"
     )
     return 0
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -263,7 +263,9 @@ def _fingerprinted() -> list[tuple[str, str]]:
 
 @needs_scancode
 @pytest.mark.parametrize(("key", "license_id"), _fingerprinted())
-def test_scancode_text_whole_and_reformatted(key: str, license_id: str, scancode: dict[str, str], db: LicenseDB) -> None:
+def test_scancode_text_whole_and_reformatted(
+    key: str, license_id: str, scancode: dict[str, str], db: LicenseDB
+) -> None:
     text = scancode[key]
     for name, transform in [("whole", str), *FORMATTING.items()]:
         found = detect_text(transform(text), db)

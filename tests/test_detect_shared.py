@@ -12,12 +12,10 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import textwrap
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
-
 from corpus.transforms import excerpt, markdown, rewrap, wrapped
 
 from licscan.detect import Detection, detect_text, load_fingerprints

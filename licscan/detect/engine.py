@@ -173,13 +173,13 @@ def detect_text(text: str, db: LicenseDB, *, fingerprints: Fingerprints | None =
     # policy appended, the GPL shipped with the LGPL. Not texts that are
     # rather other readings of the same words (ECL-2.0 or a licence built on
     # Apache-2.0 for an Apache text): they say nothing about what was added.
-    present = 0
+    whole = 0
     for s in scores.values():
         if s.variant is None or s is best or s.coverage < PRESENT:
             continue
         if best.variant is None or idx.overlap(s.variant, best.variant) < PRESENT:
-            present |= 1 << idx.bit[s.variant.name]
-    return _found(text, words, hashes, idx, best, ranked, unique, known, present)
+            whole |= 1 << idx.bit[s.variant.name]
+    return _found(text, words, hashes, idx, best, ranked, unique, known, whole)
 
 
 def _anchor(scores: dict[str, _Score], words: list[bytes], hashes: list[int]) -> tuple[_Score, Alignment] | None:
@@ -452,12 +452,12 @@ def _departures(doc: _Text, hashes: list[int], idx: Index, al: Alignment, presen
     for passage in doc.render(outside):
         for sentence in sentences(passage):
             binding = is_operative(sentence)
-            hits = [r for r in restrictions(tokens(sentence)) if binding or r.reason in STRONG]
-            if binding or hits:
+            said = [r for r in restrictions(tokens(sentence)) if binding or r.reason in STRONG]
+            if binding or said:
                 operative += len(sentence.split())
-            if hits:
-                found.update((r.reason, r) for r in hits if r.reason not in found)
-                quoted.append(_quote(sentence, hits))
+            if said:
+                found.update((r.reason, r) for r in said if r.reason not in found)
+                quoted.append(_quote(sentence, said))
     removals = sum(1 for g in gaps if g.removal)
     renamed = next((r for g in gaps if not g.removal and (r := _renamed(words, hashes, g, idx, own, present))), "")
     return _Departures(
