@@ -115,7 +115,9 @@ def endpoint() -> str:
     return (os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
 
 
-def make_source(snapshot: Path | None, cache_dir: Path | None, no_cache: bool, cache_ttl: float, timeout: float) -> Any:
+def make_source(
+    snapshot: Path | None, cache_dir: Path | None, no_cache: bool, cache_ttl: float, timeout: float
+) -> Any:
     """The metadata source: a snapshot, or the Hub behind the cache. InputError when none can be built."""
     from licscan.sources.store import Store, StoreError
 

@@ -164,3 +164,5 @@ def render_changes_json(changes: list[ModelChange], baseline: str, scan: str, fa
         "policy": doc.get("policy"),
     }
     return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+
+
