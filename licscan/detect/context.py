@@ -64,7 +64,6 @@ _GRANT = tuple(
         "under",
         "governed by",
         "subject to",
-        "terms of",
         "accordance with",
         "licensed",
         "released",
