@@ -51,32 +51,15 @@ def corpus(name: str) -> str:
 
 # file -> (licence, kind, unknown_reason, restriction reasons that must be among those found, closest candidate)
 CASES: dict[str, tuple[str | None, str, str, set[str], str | None]] = {
-    # MIT's notice and disclaimer around a non-commercial grant and use restrictions.
-    "chatglm-style-model-license.txt": (
-        None,
-        "modified",
-        "restricted",
-        {"commercial use", "use restriction"},
-        "mit",
-    ),
+    # MIT's notice and disclaimer around a non-commercial grant and use
+    # restrictions, under the title of a licence the database has: that licence.
+    "chatglm-style-model-license.txt": ("chatglm-6b", "excerpt", "", set(), None),
     # The same frame with registration for commercial use.
-    "cogvlm-style-model-license.txt": (
-        None,
-        "modified",
-        "restricted",
-        {"registration or approval", "research or evaluation only", "commercial use"},
-        "mit",
-    ),
-    # The same frame under a title the database knows: that licence, not MIT.
+    "cogvlm-style-model-license.txt": ("cogvlm", "excerpt", "", set(), None),
     "glm-4-style-model-license.txt": ("glm-4", "excerpt", "", set(), None),
-    # MIT with a display duty above 100 million MAU appended (Kimi K2's "Modified MIT").
-    "modified-mit-display-clause.md": (
-        None,
-        "modified",
-        "restricted",
-        {"commercial use", "user or revenue threshold", "attribution or display duty"},
-        "mit",
-    ),
+    # MIT with a display duty above 100 million MAU appended (Kimi K2's
+    # "Modified MIT"), its product name changed: that licence, modified.
+    "modified-mit-display-clause.md": ("moonshot-modified-mit", "modified", "", set(), None),
     # One sentence after the MIT text, no deontic verb.
     "mit-non-commercial-footer.txt": (None, "modified", "restricted", {"research or evaluation only"}, "mit"),
     # Harmless: names filled in, a typo.
@@ -91,6 +74,27 @@ CASES: dict[str, tuple[str | None, str, str, set[str], str | None]] = {
     "notice-third-party.txt": (None, "none", "", set(), None),
 }
 
+# The same texts where the database does not know the licence (retitled, or
+# the entry removed): never MIT, always unknown with MIT closest and the restrictions quoted.
+UNKNOWN_CASES: dict[str, tuple[tuple[str, str], str, set[str]]] = {
+    "chatglm-style-model-license.txt": (("ChatGLM-6B", "Example-6B"), "", {"commercial use", "use restriction"}),
+    "cogvlm-style-model-license.txt": (
+        ("CogVLM", "ExampleVLM"),
+        "",
+        {"registration or approval", "research or evaluation only", "commercial use"},
+    ),
+    "modified-mit-display-clause.md": (
+        ("", ""),
+        "moonshot-modified-mit",
+        {"commercial use", "user or revenue threshold", "attribution or display duty"},
+    ),
+}
+
+
+def _has_class_rank(license_id: str, db: LicenseDB, rank: int) -> bool:
+    lic = db.get(license_id)
+    return lic is not None and lic.license_class.rank >= rank
+
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_written_cases(name: str, db: LicenseDB) -> None:
@@ -100,12 +104,27 @@ def test_written_cases(name: str, db: LicenseDB) -> None:
     assert must <= set(found.restrictions), found.restrictions
     if closest is not None:
         assert found.candidates[0].id == closest
+    if lic is not None and name != "mit-names-filled-in.txt":
+        assert _has_class_rank(lic, db, 2)  # open-weights-restricted or stricter, never permissive
     if reason == "restricted":
         (finding,) = detection_findings(found)
         assert finding.code == "license-restricted-modification"
         assert finding.severity.value == "error"
         assert f"reads as {closest}" in finding.message
         assert found.restricted_passages and all(len(p) <= 300 for p in found.restricted_passages)
+
+
+@pytest.mark.parametrize("name", sorted(UNKNOWN_CASES))
+def test_unknown_restricted_variants_are_never_mit(name: str, db: LicenseDB, tmp_path: Path) -> None:
+    (old, new), removed, must = UNKNOWN_CASES[name]
+    smaller = db_without(removed, tmp=tmp_path) if removed else db
+    found = detect_text(corpus(name).replace(old, new) if old else corpus(name), smaller)
+    assert (found.license, found.kind, found.unknown_reason) == (None, "modified", "restricted"), found
+    assert found.candidates[0].id == "mit"
+    assert must <= set(found.restrictions), found.restrictions
+    (finding,) = detection_findings(found)
+    assert finding.code == "license-restricted-modification" and "reads as mit" in finding.message
+    assert all(len(p) <= 300 for p in found.restricted_passages)
 
 
 @pytest.mark.parametrize("transform", sorted(FORMATTING))
@@ -119,8 +138,9 @@ def test_written_cases_survive_formatting(name: str, transform: str, db: License
     assert (found.license_id, found.unknown_reason) == (whole.license_id, whole.unknown_reason)
 
 
-def test_display_clause_is_quoted_as_written(db: LicenseDB) -> None:
-    found = detect_text(corpus("modified-mit-display-clause.md"), db)
+def test_display_clause_is_quoted_as_written(tmp_path: Path) -> None:
+    smaller = db_without("moonshot-modified-mit", tmp=tmp_path)
+    found = detect_text(corpus("modified-mit-display-clause.md"), smaller)
     assert any('prominently display "Example-K2"' in p for p in found.restricted_passages), found.restricted_passages
 
 

@@ -158,9 +158,10 @@ def test_card_spellings(db: LicenseDB, name: str, license_id: str) -> None:
     [
         ("llama", "llama1"),  # bare family word: LLaMA 1's research licence, the most restrictive reading
         ("Llama License", "llama1"),
-        ("apache", "apache-2.0"),  # the Hub's apache id is 2.0; Apache-1.1 is not in the database
-        ("apache-1.1", None),
-        ("Apache License 1.1", None),
+        ("apache", "apache-2.0"),  # the Hub's apache id is 2.0
+        ("apache-1.1", "apache-1.1"),  # in the database since the classic licences were added
+        ("lppl-1.2", None),  # LPPL 1.2 is not in the database (1.3c is): never the nearest version
+        ("LaTeX Project Public License 1.2", None),
         ("llama 3.4", None),  # a version that does not exist is unknown, never the nearest one
         ("llama 3.0.1", None),
         ("llama 31", None),

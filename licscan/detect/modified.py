@@ -157,6 +157,12 @@ def _formatting_only(words: Sequence[bytes], first: int, last: int, canonical: f
         joined = shingles([*left, *kept, *fill, *right])
         if all(h in canonical for h in joined):
             return joined
+    # "a" and "i" are words as well as list letters ("b) use in a non-profit context, c) ...").
+    words_kept = [w for w in changed if not _WEAK.fullmatch(w) or w in (b"a", b"i")]
+    if changed and words_kept != kept:
+        joined = shingles([*left, *words_kept, *right])
+        if all(h in canonical for h in joined):
+            return joined
     return None
 
 

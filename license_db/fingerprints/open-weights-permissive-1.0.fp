@@ -1,0 +1,25 @@
+licscan-fingerprint 1
+license: open-weights-permissive-1.0
+variant: open-weights-permissive-1.0
+kind: license
+source: scancode-toolkit 32.5.0 licensedcode/data/licenses/open-weights-permissive-1.0.0.LICENSE
+shingle: 6 words, crc32
+count: 210
+head: 654389bd
+tail: 9563f38e
+
+Y37oBhi9GwiBzCII8qCdCNDvXwlBm3QJ/E7GCR8QAQoS3F8KpklXDUzS7w0/Os0PRIdnER9ajBIn
+qEcT88p3FNjfHxeLq5MX2RnbGBehGxm1RU4awd5TGsMAYhrWD/MarOmaHFQLCR3IhQodOABbHv1q
+xB4/YtceTt19Ilgx+iTnFmMmFknOJqac2ieKjLAoO8O5KI8sbipk5HAqfFeIL9ho/i+aXMAwci/s
+MefT8jJLoA0z7Z/fM3iVUjWl71U1TdIpNnBQ2Tf1lb84XrN9O8/r+TyPaDA+kaDpPuvg70Bn+IZC
+0WyHQh/N60ID5ilEskwKRnQgGEd68flHh0BNSPgVkUn+6ANLQIVHS0TzHE97xrhPRBYDUa1/PlMX
+m41UevqSVFIjU1b8fwhboK4NXx4VkGAttcxhPtHAYr2JQ2V3ar9n1j6GaOWjxmijFe9phFhtavU3
+nWpwUHxrx0j8a08dwWyNzj1tiXD/bRiaDW7XnltuURqbb09honPxCQp5pbN8emSwq3rHe7h6qMnn
+eu4ASH0ugQB+zvQif2TNEoDoFX2DxxnKiEOGf4kdJp2JWisUimOaUYp7VAuMVHMmjYYSW42UrWqN
+CcEZkMCpZJES1taT613tk47zY5VKTkeXj1sxmMt2Q5r+17Gawi1Lm+01t5ubIhCcfA12ng5eZaEi
+0aaimtYRpFCcKqT5i66k/KJKpiXQUadyNIGpnwo1qvYWlapp/Z+qPduLq3KXuq39EX+uOsxor0jn
+pa/uZEOwrnlXsNgfXbAXdkmxsI/pscmKwLQeCnC1kt55tZoPmrYOCK62bkuAt4Orubch++a30199
+uI+lRLyOI3q8UlsCvjRhSr8L8TvAI/miwznfMMSEv2XE/s4nxQ2yoMrNSh3SFoxj09igkNfV2THY
+rCVk2fyh+Nn7aXPaQGII2/k/uttvpBjca+jp3EEpDN3EijDeSIFS3oGsGOB4nmTgdT6C4AKI2uJt
+mHDkn0yw5GRXruX6usrpFpA67ovBb+42dQHv2QVy8Vtf5fKTG8zz/PIb9I2Ly/Sph+310hnX9lW/
+bPdmLOn32FSx+JOyI/n7dFr5TQ+q+sYrsvowkV38e9N2/DpzuPw3r+f+
