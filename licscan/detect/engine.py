@@ -48,6 +48,7 @@ MAX_CHARS = 4 * 1024 * 1024  # a licence is ~10-40 KB; cap hostile input so dete
 THRESHOLD = 0.5  # below: no licence, only candidates
 FULL_COVERAGE = 0.85  # this much of the canonical text present: the whole licence
 MIN_SHINGLES = 15  # verbatim run needed for an excerpt (~20 words): less is chance or boilerplate
+DISCRIMINATING = 2  # shingles one candidate must hold beyond the other to be told apart
 TIE_MARGIN = 0.05  # candidates closer than this are decided on discriminating evidence only
 # More added or changed words than this and the text is not a copy of the
 # licence but another text built on it: the larger of a few words (a name
@@ -345,7 +346,9 @@ def _discriminate(a: _Score, b: _Score, idx: Index, per_mask: Counter[int]) -> _
     if a.variant is not None and b.variant is not None:
         only_a = _only(a.variant, b.variant, idx, per_mask)
         only_b = _only(b.variant, a.variant, idx, per_mask)
-        if only_a != only_b:
+        # One shingle is chance: the seam of a heading and the licence's
+        # first words ("License" + "Permission is hereby granted").
+        if abs(only_a - only_b) >= DISCRIMINATING:
             return a if only_a > only_b else b
     # A title line naming one of them ("MIT License" over a text X11 also holds).
     if a.titled != b.titled:
