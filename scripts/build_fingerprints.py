@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from reference_texts import Reference, read_references  # noqa: E402
 
-from licscan.detect.fingerprint import Variant, decode, encode, shingles  # noqa: E402
+from licscan.detect.fingerprint import OWNERS_FILE, Fingerprints, Variant, decode, encode, encode_owners, shingles  # noqa: E402
 from licscan.detect.normalize import phrase_key, tokens  # noqa: E402
 from licscan.licensedb import LicenseDB, load_database  # noqa: E402
 
@@ -310,8 +310,13 @@ def main(argv: list[str] | None = None) -> int:
     # checked); only one whose licence left the database is removed.
     orphans = sorted(n for n, text in existing.items() if n not in outputs and decode(text, n).license_id not in known)
     unchecked = sorted(set(existing) - set(outputs) - set(orphans))
+    final = {**{n: existing[n] for n in unchecked}, **outputs}
+    owners = encode_owners(Fingerprints.build(decode(text, n.removesuffix(".fp")) for n, text in final.items()))
+    index = OUT / OWNERS_FILE
     if args.check:
         stale = sorted({n for n in outputs if existing.get(n) != outputs[n]} | set(orphans))
+        if not index.is_file() or index.read_bytes() != owners:
+            stale.append(OWNERS_FILE)
         note = f" ({len(unchecked)} not checked: their reference texts are not available here)" if unchecked else ""
         print(("stale: " + ", ".join(stale) if stale else "fingerprints are up to date") + note)
         return 1 if stale else 0
@@ -321,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, text in outputs.items():
         if existing.get(name) != text:
             (OUT / name).write_text(text, encoding="ascii")
+    if not index.is_file() or index.read_bytes() != owners:
+        index.write_bytes(owners)
     size = sum((OUT / n).stat().st_size for n in (*outputs, *unchecked))
     print(
         f"{len(outputs)} fingerprints written, {len(unchecked)} kept (reference absent), "

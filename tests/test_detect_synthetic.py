@@ -387,3 +387,34 @@ def test_findings_and_evidence(acme_db: LicenseDB, acme_fps: Fingerprints) -> No
     assert detection_findings(detect_text(acme("1.0"), acme_db, fingerprints=acme_fps)) == ()
     unknown = detect_text(POLICY, acme_db, fingerprints=acme_fps)
     assert "policy document" in detection_evidence(unknown, "x").detail
+
+
+def test_owner_index_round_trip_and_mismatch(acme_fps: Fingerprints, tmp_path: Path) -> None:
+    from licscan.detect.fingerprint import OWNERS_FILE, decode_owners, encode_owners
+
+    raw = encode_owners(acme_fps)
+    back = decode_owners(raw, list(acme_fps.variants))
+    assert back is not None
+    assert (back.owners, back.masks, [v.name for v in back.variants]) == (
+        acme_fps.owners,
+        acme_fps.masks,
+        [v.name for v in acme_fps.variants],
+    )
+    # Built from other fingerprints (one missing, or corrupt): ignored, the index is rebuilt.
+    assert decode_owners(raw, list(acme_fps.variants[1:])) is None
+    assert decode_owners(raw[:-3], list(acme_fps.variants)) is None
+    assert decode_owners(b"garbage", list(acme_fps.variants)) is None
+    for v in acme_fps.variants:
+        (tmp_path / f"{v.name}.fp").write_text(encode(v))
+    (tmp_path / OWNERS_FILE).write_bytes(raw[:-3])
+    loaded = load_fingerprints(tmp_path)
+    assert loaded.owners == acme_fps.owners
+
+
+def test_shipped_owner_index_matches_the_fingerprints() -> None:
+    from licscan.detect.fingerprint import OWNERS_FILE, decode_owners, default_directory
+
+    directory = default_directory()
+    assert directory is not None
+    variants = [decode(p.read_text(encoding="ascii"), p.stem) for p in sorted(directory.glob("*.fp"))]
+    assert decode_owners((directory / OWNERS_FILE).read_bytes(), variants) is not None, "run build_fingerprints.py"

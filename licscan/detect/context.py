@@ -11,7 +11,7 @@ recognised here by the words just before the name and by lists of names.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 # Words just before a licence's name that make it a mention, not a grant.
 _MENTION = tuple(
@@ -93,7 +93,7 @@ def is_mention(words: Sequence[bytes], at: int) -> bool:
     return any(cue in before for cue in _MENTION)
 
 
-def counts_as_own(words: Sequence[bytes], at: int, length: int, starts: dict[int, int]) -> bool:
+def counts_as_own(words: Sequence[bytes], at: int, length: int, starts: Callable[[], dict[int, int]]) -> bool:
     """A licence's name (``length`` words) at ``at`` is the text's own: in a short
     text or the opening of a long one, a title (a line of its own) or a grant
     ("licensed under the X", "governed by the X"). Deeper in a long text a
@@ -101,7 +101,7 @@ def counts_as_own(words: Sequence[bytes], at: int, length: int, starts: dict[int
     an exception allows), and a line of a table or list is no title."""
     if len(words) > LONG_TEXT and at > OPENING:
         return False
-    line = starts.get(at)
+    line = starts().get(at)  # computed on first need: most texts name nothing outside their licence
     if line is not None and line <= length + TITLE_EXTRA:
         return True
     before = b" " + b" ".join(words[max(0, at - BEFORE) : at]) + b" "

@@ -28,6 +28,7 @@ in the database: a derived licence under its own title is that licence.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -239,7 +240,7 @@ def _score_phrases(
     owners = {k for k, s in scores.items() if anchor and s.matched >= 0.9 * anchor[0].matched}
     names = [(p, at) for p, at in positions if p.name and not region[0] <= at < region[1]]
     code = bool(names) and looks_like_code(text)
-    starts = line_starts(text[:MAX_CHARS]) if names else {}
+    starts = functools.cache(lambda: line_starts(text[:MAX_CHARS]))
     in_list = listed([(_family(p.license_id), at) for p, at in names])
     kept: dict[str, list[Phrase]] = {}
     named: dict[str, list[int]] = {}
@@ -274,7 +275,7 @@ def _score_fingerprints(idx: Index, per_mask: Counter[int], scores: dict[str, _S
     for mask, n in per_mask.items():
         for bit in bits(mask):
             counts[bit] += n
-    for variant, matched in zip(idx.variants, counts, strict=True):
+    for variant, matched, size in zip(idx.variants, counts, idx.sizes, strict=True):
         if not matched:
             continue
         key = variant.name if variant.kind == "policy" else variant.license_id
@@ -282,7 +283,7 @@ def _score_fingerprints(idx: Index, per_mask: Counter[int], scores: dict[str, _S
         if entry is None:
             policy = variant if variant.kind == "policy" else None
             entry = scores[key] = _Score(key, None if policy else idx.db.get(key), policy=policy)
-        coverage = matched / variant.size
+        coverage = matched / size
         if matched > entry.matched or (matched == entry.matched and coverage > entry.coverage):
             entry.variant, entry.matched, entry.coverage = variant, matched, coverage
             entry.fp_score = _fp_score(matched, coverage)

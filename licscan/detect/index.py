@@ -8,6 +8,7 @@ object, so a test that loads another database gets its own index.
 
 from __future__ import annotations
 
+import bisect
 import threading
 from dataclasses import dataclass, field
 
@@ -41,6 +42,7 @@ class Index:
     phrases: tuple[Phrase, ...] = ()
     bit: dict[str, int] = field(default_factory=dict, repr=False)  # variant name -> its bit in owner masks
     _bits: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    sizes: tuple[int, ...] = ()  # variants[i].size, read once per input shingle count
     _overlaps: dict[tuple[str, str], float] = field(default_factory=dict, repr=False)
     _by_license: dict[str, tuple[Phrase, ...]] = field(default_factory=dict, repr=False)
 
@@ -125,13 +127,14 @@ def build_index(db: LicenseDB, fingerprints: Fingerprints) -> Index:
             key = phrase_key(text)
             if key:
                 raw.append((lic.id, text, key))
+    sources = _Sources(raw, fingerprints, usable)
     phrases = tuple(
         Phrase(
             lic_id,
             text,
             b" " + key + b" ",
             frozenset(key.split()),
-            1.0 / _sources(lic_id, key, raw, usable),
+            1.0 / sources(lic_id, key),
             is_name(key),
             frozenset(shingles(key.split())),
         )
@@ -152,6 +155,7 @@ def build_index(db: LicenseDB, fingerprints: Fingerprints) -> Index:
         masks=masks,
         phrases=phrases,
         bit={v.name: i for i, v in enumerate(variants)},
+        sizes=tuple(v.size for v in variants),
         _by_license={k: tuple(v) for k, v in by_license.items()},
     )
 
@@ -169,17 +173,43 @@ def is_name(key: bytes) -> bool:
     return (len(words) <= 12 and bool(_NAME_WORDS.intersection(words))) or b"org" in words or b"http" in words
 
 
-def _sources(lic_id: str, key: bytes, raw: list[tuple[str, str, bytes]], variants: list[Variant]) -> int:
+class _Sources:
     """How many licences a phrase could come from: its own, any whose phrase
     contains it, and any whose canonical text contains it (checkable for
-    phrases of at least one shingle)."""
-    spaced = b" " + key + b" "
-    licences = {lic_id}
-    licences.update(other for other, _, k in raw if spaced in b" " + k + b" ")
-    hashes = shingles(key.split())
-    if hashes:
-        licences.update(v.license_id for v in variants if v.kind == "license" and v.hashes.issuperset(hashes))
-    return len(licences)
+    phrases of at least one shingle). Built to answer ~500 phrases in a few
+    milliseconds: one search through all phrases joined, one AND of owner masks."""
+
+    def __init__(self, raw: list[tuple[str, str, bytes]], fingerprints: Fingerprints, usable: list[Variant]) -> None:
+        self.blob = b"\n".join(b" " + k + b" " for _, _, k in raw)
+        self.starts: list[int] = []
+        at = 0
+        for _, _, k in raw:
+            self.starts.append(at)
+            at += len(k) + 3
+        self.owners_of = [lic for lic, _, _ in raw]
+        self.fingerprints = fingerprints
+        wanted = {id(v) for v in usable if v.kind == "license"}
+        self.licence_bits = [(bit, v.license_id) for bit, v in enumerate(fingerprints.variants) if id(v) in wanted]
+
+    def __call__(self, lic_id: str, key: bytes) -> int:
+        spaced = b" " + key + b" "
+        licences = {lic_id}
+        at = self.blob.find(spaced)
+        while at >= 0:
+            licences.add(self.owners_of[bisect.bisect_right(self.starts, at) - 1])
+            at = self.blob.find(spaced, at + 1)
+        hashes = shingles(key.split())
+        if hashes:
+            owners, masks = self.fingerprints.owners, self.fingerprints.masks
+            common = -1
+            for h in hashes:
+                mask = owners.get(h)
+                common &= masks[mask] if mask is not None else 0
+                if not common:
+                    break
+            if common > 0:
+                licences.update(lic for bit, lic in self.licence_bits if common >> bit & 1)
+        return len(licences)
 
 
 def _without(fingerprints: Fingerprints, usable: list[Variant]) -> tuple[dict[int, int], tuple[int, ...]]:
