@@ -13,69 +13,69 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+
+def _cues(*cues: str) -> tuple[bytes, ...]:
+    """Cue words as they are searched for in space-joined normalised words."""
+    return tuple(b" " + cue.encode() + b" " for cue in cues)
+
+
 # Words just before a licence's name that make it a mention, not a grant.
-_MENTION = tuple(
-    b" " + cue.encode() + b" "
-    for cue in (
-        "compatible",
-        "compatibility",
-        "incompatible",
-        "such as",
-        "e g",
-        "including",
-        "like",
-        "unlike",
-        "other than",
-        "instead of",
-        "replaces",
-        "replaced",
-        "supersedes",
-        "superseded",
-        "formerly",
-        "previously",
-        "earlier",
-        "based on",
-        "derived from",
-        "adapted from",
-        "modified version of",
-        "modification of",
-        "inspired by",
-        "similar to",
-        "differs from",
-        "not",
-        "neither",
-        "nor",
-        "except",
-        "secondary license",
-        "secondary licenses",
-        "vs",
-        "versus",
-        "than",
-        "would require",
-        "would be",
-        "if",
-    )
+_MENTION = _cues(
+    "compatible",
+    "compatibility",
+    "incompatible",
+    "such as",
+    "e g",
+    "including",
+    "like",
+    "unlike",
+    "other than",
+    "instead of",
+    "replaces",
+    "replaced",
+    "supersedes",
+    "superseded",
+    "formerly",
+    "previously",
+    "earlier",
+    "based on",
+    "derived from",
+    "adapted from",
+    "modified version of",
+    "modification of",
+    "inspired by",
+    "similar to",
+    "differs from",
+    "not",
+    "neither",
+    "nor",
+    "except",
+    "secondary license",
+    "secondary licenses",
+    "vs",
+    "versus",
+    "than",
+    "would require",
+    "would be",
+    "if",
 )
 MENTION_BEFORE = 12  # a condition ("in any form which would require ... the terms of the GPL") reaches further back
 # Words before a name that make it the text's own grant ("licensed under the X").
-_GRANT = tuple(
-    b" " + cue.encode() + b" "
-    for cue in (
-        "under",
-        "governed by",
-        "subject to",
-        "accordance with",
-        "licensed",
-        "released",
-        "distributed",
-        "made available",
-        "applies",
-        "apply",
-        "accept",
-        "this is the",
-        "use the",
-        "agree to the",
-    )
+_GRANT = _cues(
+    "under",
+    "governed by",
+    "subject to",
+    "accordance with",
+    "licensed",
+    "released",
+    "distributed",
+    "made available",
+    "applies",
+    "apply",
+    "accept",
+    "this is the",
+    "use the",
+    "agree to the",
 )
 BEFORE = 6  # words looked at before a name
 # In a long text, a name past its opening is the text's own only in a grant:
