@@ -16,7 +16,7 @@ them apart: shingles one has and the other lacks, then phrases unique to
 one. If nothing tells them apart the answer is ``None`` with both listed:
 never a guess.
 
-Then what the input adds to the best match is read (``_departures``): a
+Then what the input adds to the best match is read (``departures``): a
 text is reported as licence X only when what it adds or changes is harmless
 (typos, names filled in, formatting, a title or copyright line). Changes
 that restrict use make it ``unknown`` with a ``restrictions`` list; changes
@@ -35,11 +35,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from licscan.detect.context import counts_as_own, is_mention, listed, looks_like_code
+from licscan.detect.departures import PRESENT, Departures, Source, departures
 from licscan.detect.fingerprint import SHINGLE, Fingerprints, Variant, default_fingerprints, shingles
 from licscan.detect.index import Index, Phrase, index_for
-from licscan.detect.modified import MAX_PASSAGE_CHARS, Alignment, Gap, Spans, align, passages, render, word_spans
+from licscan.detect.modified import Alignment, align
 from licscan.detect.normalize import line_starts, tokens
-from licscan.detect.restrictions import STRONG, Restriction, is_operative, restrictions, sentences
 from licscan.licensedb import LicenseDB
 from licscan.types import License
 
@@ -51,14 +51,6 @@ FULL_COVERAGE = 0.85  # this much of the canonical text present: the whole licen
 MIN_SHINGLES = 15  # verbatim run needed for an excerpt (~20 words): less is chance or boilerplate
 DISCRIMINATING = 2  # shingles one candidate must hold beyond the other to be told apart
 TIE_MARGIN = 0.05  # candidates closer than this are decided on discriminating evidence only
-# More added or changed words than this and the text is not a copy of the
-# licence but another text built on it: the larger of a few words (a name
-# filled in, a fixed typo) and a share of the licence's length.
-CHANGE_WORDS = 12
-CHANGE_SHARE = 0.08
-PRESENT = 0.5  # share of another known text the input must hold for it to explain words around the licence
-CHANGE_CAP = 80  # however long the licence, a section added or rewritten is another text
-REMOVAL_WORDS = 8  # what a cut is counted as: its length is unknown (fingerprints keep no order)
 # Licences whose text incorporates another's, shipped together in one file:
 # the LGPL-3.0 "incorporates the terms and conditions of version 3 of the
 # GNU General Public License", and COPYING.LESSER files often carry both.
@@ -391,198 +383,6 @@ def _candidate(s: _Score) -> Candidate:
     return Candidate(s.key, round(s.score, 3))
 
 
-@dataclass(frozen=True)
-class _Departures:
-    """What the input adds to or changes in the licence it reads as."""
-
-    changed_words: int  # inserted or changed inside the licence
-    operative_words: int  # outside it, in sentences that impose terms no known text explains
-    restrictions: tuple[Restriction, ...]
-    restricted_passages: tuple[str, ...]
-
-    removals: int = 0  # places where canonical text is missing inside the licence
-    gaps: tuple[Gap, ...] = ()  # the changes, less other whole texts the licence's region takes in
-    renamed: str = ""  # another licence named where this one names itself
-
-    def substantial(self, size: int) -> bool:
-        limit = max(CHANGE_WORDS, min(CHANGE_CAP, CHANGE_SHARE * size))
-        if self.renamed:
-            return True
-        return self.changed_words + self.operative_words + REMOVAL_WORDS * self.removals > limit
-
-
-class _Text:
-    """The input with its word positions, found once and only if a passage must be quoted."""
-
-    def __init__(self, text: str, words: list[bytes]) -> None:
-        self.source = text[:MAX_CHARS]
-        self.words = words
-        self._spans: Spans | None = None
-
-    @property
-    def spans(self) -> Spans:
-        if self._spans is None:
-            self._spans = word_spans(self.source, self.words)
-        return self._spans
-
-    def passages(self, gaps: tuple[Gap, ...] | list[Gap]) -> tuple[str, ...]:
-        return passages(self.source, self.words, gaps, self.spans) if gaps else ()
-
-    def render(self, ranges: list[tuple[int, int]]) -> list[str]:
-        return render(self.source, self.words, ranges, self.spans) if ranges else []
-
-
-def _departures(doc: _Text, hashes: list[int], idx: Index, al: Alignment, present: int, own: Variant) -> _Departures:
-    """``present``: bits of the other known texts the input holds most of (an
-    appended policy, the GPL shipped with the LGPL): only they explain text
-    around or inside the licence. A clause copied from some other licence (CC
-    BY-NC's definition of NonCommercial) explains nothing."""
-    found: dict[str, Restriction] = {}
-    quoted: list[str] = []
-    words = doc.words
-    changed = 0
-    gaps = [g for g in al.gaps if not _embedded(g, hashes, idx, present)]
-    for gap in gaps:
-        start, end = gap.changed
-        changed += end - start
-        context = words[max(0, start - 8) : end + 8]
-        hits = restrictions(words[start:end], context)
-        if hits:
-            found.update((r.reason, r) for r in hits if r.reason not in found)
-            if len(quoted) < MAX_QUOTED:
-                quoted.extend(doc.passages([gap]))
-    operative = 0
-    outside = _merge(_unexplained(hashes, idx, al, len(words), present))
-    for passage in doc.render(outside):
-        for sentence in sentences(passage):
-            binding = is_operative(sentence)
-            said = [r for r in restrictions(tokens(sentence)) if binding or r.reason in STRONG]
-            if binding or said:
-                operative += len(sentence.split())
-            if said:
-                found.update((r.reason, r) for r in said if r.reason not in found)
-                quoted.append(_quote(sentence, said))
-    removals = sum(1 for g in gaps if g.removal)
-    renamed = next((r for g in gaps if not g.removal and (r := _renamed(words, hashes, g, idx, own, present))), "")
-    return _Departures(
-        changed, operative, tuple(found.values()), tuple(quoted[:MAX_QUOTED]), removals, tuple(gaps), renamed
-    )
-
-
-def _renamed(words: list[bytes], hashes: list[int], gap: Gap, idx: Index, own: Variant, present: int) -> str:
-    """Another licence's name where the licence has its own ("GNU General Public
-    License" where AGPL-1.0 says "Affero General Public License"): another licence.
-    A name that opens a text present in the input (the GPL's title after the
-    LGPL) is that text's."""
-    window = words[gap.first : gap.last + SHINGLE]
-    present_words = set(window)
-    joined = b" " + b" ".join(window) + b" "
-    for phrase in idx.phrases:
-        if not phrase.name or phrase.license_id == own.license_id or not phrase.words <= present_words:
-            continue
-        at = joined.find(phrase.key)
-        if at < 0 or phrase.within(own):
-            continue
-        start = gap.first + joined.count(b" ", 0, at)
-        if start < len(hashes) and _known(idx, present & ~(1 << idx.bit[own.name]), hashes[start]):
-            continue
-        return phrase.license_id
-    return ""
-
-
-MAX_QUOTED = 10
-EMBEDDED_SHINGLES = 5  # a gap this long that another present text explains is that text, not a change
-MERGE_WORDS = 15  # unexplained runs this close are one passage (a clause split by a few common words)
-
-
-def _quote(sentence: str, hits: list[Restriction]) -> str:
-    """The sentence, or in a long one the words around each cue."""
-    if len(sentence) <= MAX_PASSAGE_CHARS:
-        return sentence
-    low = sentence.lower()
-    parts: list[str] = []
-    for hit in hits[:3]:
-        found = re.search(r"\W+".join(map(re.escape, hit.cue.split())), low)
-        if found is not None:
-            a, b = max(0, found.start() - 45), min(len(sentence), found.end() + 45)
-            parts.append(sentence[a:b].strip())
-    quoted = " ... ".join(parts) or sentence
-    return quoted if len(quoted) <= MAX_PASSAGE_CHARS else quoted[: MAX_PASSAGE_CHARS - 3] + "..."
-
-
-def _known(idx: Index, present: int, h: int) -> bool:
-    mask = idx.owners.get(h)
-    return mask is not None and bool(idx.masks[mask] & present)
-
-
-def _embedded(gap: Gap, hashes: list[int], idx: Index, present: int) -> bool:
-    """The gap is another text the input holds whole (or the seam where it starts),
-    not a change: every word it changes is in that text's wording."""
-    if not present:
-        return False
-    if gap.removal:
-        size = gap.last - gap.first + 1
-        return (
-            size >= EMBEDDED_SHINGLES
-            and sum(_known(idx, present, h) for h in hashes[gap.first : gap.last + 1]) >= 0.8 * size
-        )
-    start, end = gap.changed
-    known = [_known(idx, present, h) for h in hashes[max(0, start - SHINGLE + 1) : end]]
-    offset = max(0, start - SHINGLE + 1)
-    return all(any(known[max(0, w - SHINGLE + 1 - offset) : w - offset + 1]) for w in range(start, end))
-
-
-def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for a, b in ranges:
-        if merged and a - merged[-1][1] <= MERGE_WORDS:
-            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
-        else:
-            merged.append((a, b))
-    return merged
-
-
-def _unexplained(hashes: list[int], idx: Index, al: Alignment, n_words: int, present: int) -> list[tuple[int, int]]:
-    """Word ranges before and after the licence that no present known text holds
-    (a licence's appended policy or a second whole licence are explained; a
-    header someone wrote, or clauses added after the licence, are not)."""
-    known = [_known(idx, present, h) for h in hashes[: al.start]] + [True] * (al.end - al.start)
-    known += [_known(idx, present, h) for h in hashes[al.end :]]
-    ranges: list[tuple[int, int]] = []
-    for lo, hi, header in ((0, al.start, True), (al.end, len(hashes), False)):
-        i = lo
-        while i < hi:
-            if known[i]:
-                i += 1
-                continue
-            j = i
-            while j + 1 < hi and not known[j + 1]:
-                j += 1
-            # A header run's words end where the next known shingle starts; a
-            # footer run's start after the last known shingle's words.
-            a, b = (i, j + 1) if header else (i + SHINGLE - 1, min(n_words, j + SHINGLE))
-            # A few words inside another known text are where two copies of
-            # it differ (Meta's appended policy, reflowed); a short clause at
-            # either end of the file, or between two different texts, is not.
-            # A heading between two known texts ("Meta Llama 3 Acceptable Use
-            # Policy" before the appended policy) is a few words too.
-            between = i > 0 and j + 1 < len(hashes)
-            within = between and _same_text(idx, present, hashes[i - 1], hashes[j + 1])
-            if b - a >= (WITHIN_WORDS if within else HEADING_WORDS if between else 3):
-                ranges.append((a, b))
-            i = j + 1
-    return ranges
-
-
-WITHIN_WORDS = 25
-HEADING_WORDS = 8
-
-
-def _same_text(idx: Index, present: int, left: int, right: int) -> bool:
-    a, b = idx.owners.get(left), idx.owners.get(right)
-    return a is not None and b is not None and bool(idx.masks[a] & idx.masks[b] & present)
-
-
 def _own_title(best: _Score, ranked: list[_Score], al: Alignment) -> _Score | None:
     """A database licence the text names as its own, outside the text it shares
     with ``best`` (a derived licence under its own title), at least as restrictive."""
@@ -628,8 +428,8 @@ def _found(
         matched = best.matched + len(al.recovered.difference(hashes))
         coverage = min(1.0, matched / best.variant.size)
         confidence = max(best.phrase_score, _fp_score(matched, coverage))
-        doc = _Text(text, words)
-        dep = _departures(doc, hashes, idx, al, present | 1 << idx.bit[best.variant.name], best.variant)
+        doc = Source(text[:MAX_CHARS], words)
+        dep = departures(doc, hashes, idx, al, present | 1 << idx.bit[best.variant.name], best.variant)
         if dep.restrictions or dep.substantial(best.variant.size + SHINGLE - 1):
             own = _own_title(best, ranked, al)
             if own is not None:
@@ -684,7 +484,7 @@ def _unknown(
     ranked: list[_Score],
     unique: int,
     reason: str,
-    dep: _Departures | None = None,
+    dep: Departures | None = None,
     changed: tuple[str, ...] = (),
     coverage: float | None = None,
 ) -> Detection:
