@@ -22,10 +22,10 @@ from licscan.classify import classify_card
 from licscan.concurrency import AUTO_CAP, limiter_for
 from licscan.licensedb import LicenseDB
 from licscan.lineage import MAX_DEPTH, BaseClaim, Plan, chain_obligations, effective_license, plan, resolve_lineage
-from licscan.lineage.claims import UpstreamLike
+from licscan.lineage.claims import UpstreamLike, searches_lineage
 from licscan.sources.base import MetadataSource, SourceError
 from licscan.text import clip
-from licscan.textscan import README, classify_with_texts, needs_text, text_files, weights_scope
+from licscan.textscan import README, classify_with_texts, licence_files, needs_text, text_files, weights_scope
 from licscan.types import (
     Classification,
     Evidence,
@@ -41,6 +41,8 @@ from licscan.types import (
 )
 
 Progress = Callable[[int, int, str], None]
+# Declared classes whose licence files are read when the model names no base (see Fetcher._follow).
+CHECKED_CLASSES = frozenset({LicenseClass.PERMISSIVE, LicenseClass.COPYLEFT})
 Outcome = ModelRecord | FetchFailure
 Key = tuple[str, str | None]  # (repo id in lower case, requested revision)
 
@@ -160,7 +162,16 @@ class Fetcher:
         self._record_keys.setdefault(rkey, key)
         current = self.with_files(record)
         declared = self.from_card(record)
-        wanted = list(text_files(current)) if needs_text(declared, self.verify_text) else []
+        if needs_text(declared, self.verify_text):
+            wanted = list(text_files(current))
+        elif declared.license_class in CHECKED_CLASSES and searches_lineage(
+            record, declared.license_class, self.upstreams
+        ):
+            # A permissive model that names no base has its card read for its lineage; its licence
+            # files are read too, so a "MIT" whose LICENSE adds a non-commercial clause is caught.
+            wanted = licence_files(current)
+        else:
+            wanted = []
         steps = self.lineage_plan(record)
         wanted += steps.files
         attempted = self.attempted.setdefault(rkey, set())
@@ -276,7 +287,7 @@ def scan(
         key = record_key(record)
         if key not in memo:
             declared = fetcher.from_card(record)
-            if needs_text(declared, verify_text):
+            if needs_text(declared, verify_text) or any(n in record.files for n in licence_files(record)):
                 declared = classify_with_texts(db, record, declared, fetcher.unread.get(key, {}))
             elif README in record.files:
                 declared = weights_scope(db, record, declared)  # the card was read for its lineage

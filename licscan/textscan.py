@@ -29,6 +29,11 @@ def needs_text(declared: Classification, verify: bool) -> bool:
     return verify or declared.license is None
 
 
+def licence_files(record: ModelRecord) -> list[str]:
+    """The licence texts of ``text_files`` (the card apart)."""
+    return [name for name in text_files(record) if name != README]
+
+
 def text_files(record: ModelRecord) -> list[str]:
     """Files to read: licence-like files the repo lists, a relative ``license_link``, the card."""
     listed = set(record.siblings)
@@ -55,14 +60,28 @@ def classify_with_texts(
     evidence: list[Evidence] = []
     findings: list[Finding] = []
     found: list[License] = []
+    undecided: list[str] = []  # licence files that read as a licence the text then departs from
+    licence_files = set(text_files(record)) - {README}  # not the configs read for lineage
     for name, text in record.files.items():
-        if name == README:
+        if name not in licence_files:
             continue
         detection = detect_text(text, db)
         evidence.append(detection_evidence(detection, f"file:{name}"))
         findings.extend(detection_findings(detection))
         if detection.license is not None:
             found.append(detection.license)
+        elif detection.unknown_reason in ("restricted", "departs") and detection.candidates:
+            undecided.append(name)
+            if detection.unknown_reason == "departs":
+                closest = detection.candidates[0].id
+                findings.append(
+                    Finding(
+                        "license-unrecognized",
+                        Severity.ERROR,
+                        f"{name} reads partly as {closest} but departs from it substantially (another version, "
+                        "or a licence derived from it): it is not a licence licscan knows, so legal must read it",
+                    )
+                )
     prompt = record.card_data.get("extra_gated_prompt")
     if isinstance(prompt, str) and prompt.strip():
         detection = detect_text(prompt, db)
@@ -107,6 +126,18 @@ def classify_with_texts(
             )
         )
     combined = _combine(declared, found, evidence, findings)
+    if undecided and combined.license_class is not LicenseClass.NON_COMMERCIAL:
+        # The repo's own licence text is not the licence the metadata (or another text) names, and
+        # its changes may restrict use: nothing more permissive than unknown may be claimed.
+        combined = replace(
+            combined,
+            license=None,
+            license_class=LicenseClass.UNKNOWN,
+            evidence=(
+                *combined.evidence,
+                Evidence("file:" + undecided[0], "the licence text decides nothing known: class unknown"),
+            ),
+        )
     return weights_scope(db, record, combined) if README in record.files else combined
 
 

@@ -94,10 +94,10 @@ def test_each_base_is_fetched_once_per_run(fake_hub: Any, tmp_path: Path) -> Non
     run_scan(path, fake_hub.url)
     for repo in ("meta-llama/Llama-3.1-8B-Instruct", "example-org/llama-3.1-8b-support-bot"):
         assert fake_hub.count("model_info", repo) == 1, repo
-    # Card metadata named every licence: no licence file is downloaded. Only a permissive root that
-    # names no base has its card and config read, for lineage evidence (issue 9).
+    # Card metadata named every licence. Only a permissive root that names no base has files read:
+    # its card and config for lineage evidence, its licence file to check the metadata (issue 9).
     read = {(r.repo_id, r.filename) for r in fake_hub.requests if r.kind == "file"}
-    assert {name for _, name in read} <= {"README.md", "config.json"}, read
+    assert {name for _, name in read} <= {"README.md", "config.json", "LICENSE"}, read
     assert {repo for repo, _ in read} <= {"Qwen/Qwen2.5-7B"}, read
 
 

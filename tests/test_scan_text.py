@@ -68,19 +68,29 @@ def test_no_metadata_licence_is_read_from_the_license_file(fake_hub: Any, tmp_pa
     assert any(o["kind"] == "user-threshold" and o["threshold"] == 700_000_000 for o in model["obligations"])
 
 
-def test_files_are_read_only_when_needed_or_asked(fake_hub: Any, tmp_path: Path) -> None:
+def test_a_relabelled_root_is_caught_by_its_licence_file(fake_hub: Any, tmp_path: Path) -> None:
+    # A permissive model that names no base has its card, config and licence files read (issue 9):
+    # "apache-2.0" over a Llama 3.2 LICENSE is caught without --verify-text.
     fake_hub.add_repo(repo("t/relabelled", {"license": "apache-2.0"}, {"LICENSE": LLAMA32_TEXT}))
     _, doc = scan_json(tmp_path, ["t/relabelled"])
-    assert by_repo(doc)["t/relabelled"]["class"] == "permissive"
-    # Metadata named a known licence: no licence file is read. A permissive model that names no base
-    # has its card and config read for lineage evidence (issue 9), and nothing else.
-    read = {r.filename for r in fake_hub.requests if r.kind == "file"}
-    assert read == {"README.md", "config.json"}, read
-    _, doc = scan_json(tmp_path, ["t/relabelled"], "--verify-text")
     model = by_repo(doc)["t/relabelled"]
+    assert {r.filename for r in fake_hub.requests if r.kind == "file"} == {"README.md", "config.json", "LICENSE"}
     assert "license-mismatch" in codes(model)
     assert model["class"] == "open-weights-restricted" and model["license"]["id"] == "llama3.2"
     assert model["declared_license"]["id"] == "llama3.2"  # the more restrictive reading of the repo itself
+
+
+def test_files_are_read_only_when_needed_or_asked(fake_hub: Any, tmp_path: Path) -> None:
+    card = {"license": "apache-2.0", "base_model": "meta-llama/Llama-3.2-1B"}
+    fake_hub.add_repo(repo("t/tuned", card, {"LICENSE": LLAMA32_TEXT}))
+    _, doc = scan_json(tmp_path, ["t/tuned"])
+    # Metadata named a known licence and a base: no file of the fine-tune is read.
+    assert not [r for r in fake_hub.requests if r.kind == "file" and r.repo_id == "t/tuned"]
+    assert "license-mismatch" not in codes(by_repo(doc)["t/tuned"])
+    _, doc = scan_json(tmp_path, ["t/tuned"], "--verify-text")
+    model = by_repo(doc)["t/tuned"]
+    assert "LICENSE" in {r.filename for r in fake_hub.requests if r.kind == "file" and r.repo_id == "t/tuned"}
+    assert "license-mismatch" in codes(model) and model["declared_license"]["id"] == "llama3.2"
 
 
 def test_a_relative_license_link_is_read(fake_hub: Any, tmp_path: Path) -> None:
@@ -146,3 +156,14 @@ def test_snapshot_keeps_the_files_for_offline_text_reading(fake_hub: Any, tmp_pa
     result = CliRunner().invoke(main, ["scan", str(manifest), "--snapshot", str(snap), "--format", "json", *extra])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["models"][0]["license"]["id"] == "llama3.2"
+
+
+def test_a_licence_file_that_restricts_its_licence_fails_closed(fake_hub: Any, tmp_path: Path) -> None:
+    # "MIT" metadata over an MIT text with a non-commercial clause appended: it is not MIT.
+    footer = (Path(__file__).parent / "corpus" / "texts" / "mit-non-commercial-footer.txt").read_text()
+    fake_hub.add_repo(repo("t/nc-mit", {"license": "mit"}, {"LICENSE": footer}))
+    _, doc = scan_json(tmp_path, ["t/nc-mit"])
+    model = by_repo(doc)["t/nc-mit"]
+    assert model["class"] == "unknown" and model["license"] is None
+    assert "license-restricted-modification" in codes(model)
+    assert model["declared_class"] == "unknown"

@@ -183,12 +183,18 @@ def plan(
     return Plan(tuple(name_claims(record.repo_id, upstreams)), ())
 
 
-def files_for_lineage(record: ModelRecord, declared_class: LicenseClass, upstreams: UpstreamLike | None) -> set[str]:
-    """Every file ``plan`` could ask for (a snapshot keeps them, so lineage works offline too)."""
+def searches_lineage(record: ModelRecord, declared_class: LicenseClass, upstreams: UpstreamLike | None) -> bool:
+    """Whether the record's files are read for a base it does not declare (a permissive or missing
+    licence, no base in the card or the Hub's tags, not a known upstream itself)."""
     card = record.card_data if isinstance(record.card_data, Mapping) else {}
     if card_claims(card) != ([], []) or tag_claims(record.tags, record.repo_id):
-        return set()
-    if declared_class not in INFER_FOR or _is_known_upstream(record.repo_id, upstreams):
+        return False
+    return declared_class in INFER_FOR and not _is_known_upstream(record.repo_id, upstreams)
+
+
+def files_for_lineage(record: ModelRecord, declared_class: LicenseClass, upstreams: UpstreamLike | None) -> set[str]:
+    """Every file ``plan`` could ask for (a snapshot keeps them, so lineage works offline too)."""
+    if not searches_lineage(record, declared_class, upstreams):
         return set()
     return {f for f in (ADAPTER_CONFIG, *MERGEKIT_CONFIGS, README, CONFIG) if f in record.siblings}
 
