@@ -58,7 +58,7 @@ def transform_{i}(items: list[Record{i}]) -> dict[str, int]:
     return out
 ''' + "\n".join(f"\ndef helper_{{i}}_{n}(x: int) -> int:\n    return x * {n} + {n}\n" for n in range(20))
 
-LOADER = '''from openai import OpenAI
+LOADER = """from openai import OpenAI
 from transformers import AutoModel, AutoTokenizer
 
 MODEL_ID = "bench-org/model-{i}"
@@ -71,15 +71,15 @@ def load():
     for name in CANDIDATES:
         AutoModel.from_pretrained(name)
     return client.chat.completions.create(model="llama-3.1-8b-instant", messages=[]), tok
-'''
+"""
 YAML = "model_name_or_path: bench-org/config-{i}\nlearning_rate: 2.0e-5\noutput_dir: ./out\nepochs: 3\n"
-TS = '''import {{ openai }} from "@ai-sdk/openai";
+TS = """import {{ openai }} from "@ai-sdk/openai";
 import {{ generateText }} from "ai";
 
 export async function run{i}(prompt: string) {{
   return generateText({{ model: openai("gpt-4o-mini"), prompt }});
 }}
-'''
+"""
 TS_PLAIN = "export function add{i}(a: number, b: number): number {{\n  return a + b;\n}}\n" * 5
 SHELL = "#!/bin/sh\nset -e\npython -m app.worker --queue q{i}\necho done\n"
 JSON = '{{"name": "pkg{i}", "settings": {{"retries": 3, "timeout": 30}}}}\n'
@@ -111,10 +111,18 @@ def build(root: Path, files: int) -> dict[str, int]:
         elif roll < 0.97:
             (folder / f"settings_{i}.json").write_text(JSON.format(i=i))
         else:
-            cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": 1,
-                      "source": ["import pandas as pd\n", f"df = pd.read_csv('data_{i}.csv')\n"]}]
-            (folder / f"nb_{i}.ipynb").write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
-                                                              "nbformat_minor": 5}, indent=1))
+            cells = [
+                {
+                    "cell_type": "code",
+                    "metadata": {},
+                    "outputs": [],
+                    "execution_count": 1,
+                    "source": ["import pandas as pd\n", f"df = pd.read_csv('data_{i}.csv')\n"],
+                }
+            ]
+            (folder / f"nb_{i}.ipynb").write_text(
+                json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+            )
     return planted
 
 
@@ -139,10 +147,14 @@ def main() -> int:
         assert result is not None
         found = sum(len(m.locations) for m in result.models)
         median = statistics.median(times)
-        print(f"discover: median {median:.2f} s over {args.runs} runs ({min(times):.2f}-{max(times):.2f} s), "
-              f"{result.files / median:,.0f} files/s")
-        print(f"found {found} model locations (planted {planted['models']}), {len(result.apis)} distinct APIs, "
-              f"{len(result.warnings)} warnings")
+        print(
+            f"discover: median {median:.2f} s over {args.runs} runs ({min(times):.2f}-{max(times):.2f} s), "
+            f"{result.files / median:,.0f} files/s"
+        )
+        print(
+            f"found {found} model locations (planted {planted['models']}), {len(result.apis)} distinct APIs, "
+            f"{len(result.warnings)} warnings"
+        )
         print("target: under 10 s for 20,000 files:", "met" if median < 10 else "NOT met")
     return 0
 

@@ -34,9 +34,7 @@ def scan(work: Path, name: str, lines: list[str], *extra: str) -> tuple[dict[str
     manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = work / f"{name}.json"
     start = time.perf_counter()
-    result = CliRunner().invoke(
-        main, ["scan", str(manifest), "--format", "json", "-o", str(out), "--no-cache", *extra]
-    )
+    result = CliRunner().invoke(main, ["scan", str(manifest), "--format", "json", "-o", str(out), "--no-cache", *extra])
     elapsed = time.perf_counter() - start
     assert result.exit_code in (0, 3), result.output
     return json.loads(out.read_text(encoding="utf-8")), elapsed

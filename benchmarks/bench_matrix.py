@@ -16,7 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from lowcpu_hub import running, synthetic_repos
 
 
-def run_licscan(url: str, manifest: Path, jobs: str, src: Path, cache: Path | None) -> tuple[float, float, float, int]:
+def run_licscan(
+    url: str, manifest: Path, jobs: str, src: Path, cache: Path | None, python: str = sys.executable
+) -> tuple[float, float, float, int]:
     """(wall s, CPU s, peak RSS MiB, exit code) of one ``licscan scan`` in a subprocess."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGING"))}
     # A fresh client home each run: huggingface_hub's own file cache would otherwise answer later runs.
@@ -63,15 +65,17 @@ def reference(url: str, requests: list[tuple[str, str]], jobs: int) -> float:
     return elapsed
 
 
-def supports_auto(src: Path) -> bool:
+def supports_auto(src: Path, python: str) -> bool:
     env = {**os.environ, "PYTHONPATH": str(src)}
-    out = subprocess.run([sys.executable, "-m", "licscan", "scan", "--help"], env=env, capture_output=True, text=True)
+    out = subprocess.run([python, "-m", "licscan", "scan", "--help"], env=env, capture_output=True, text=True)
     return "auto" in out.stdout
 
 
-def matrix(sizes: list[int], jobs_list: list[str], latency: float, src: Path, warm: bool) -> None:
-    auto = supports_auto(src)
-    print(f"licscan at {src}; low-CPU Hub, {latency * 1000:.0f} ms latency per answer")
+def matrix(
+    sizes: list[int], jobs_list: list[str], latency: float, src: Path, warm: bool, python: str = sys.executable
+) -> None:
+    auto = supports_auto(src, python)
+    print(f"licscan at {src} ({python}); low-CPU Hub, {latency * 1000:.0f} ms latency per answer")
     header = (
         f"{'models':>6} {'jobs':>5} {'run':<5} {'reqs':>6} {'floor s':>8} {'ref s':>7} {'licscan s':>9} "
         f"{'x floor':>7} {'x ref':>6} {'cpu ms/model':>12} {'rss MiB':>8} {'exit':>4}"
@@ -89,7 +93,7 @@ def matrix(sizes: list[int], jobs_list: list[str], latency: float, src: Path, wa
                 if jobs == "auto" and not auto:
                     continue
                 hub.log.clear()
-                wall, cpu, rss, code = run_licscan(hub.url, manifest, jobs, src, None)
+                wall, cpu, rss, code = run_licscan(hub.url, manifest, jobs, src, None, python)
                 made = list(hub.log)
                 concurrency = 64 if jobs == "auto" else int(jobs)  # auto's cap: the best it may reach
                 floor = math.ceil(len(made) / concurrency) * latency
@@ -102,9 +106,9 @@ def matrix(sizes: list[int], jobs_list: list[str], latency: float, src: Path, wa
                 if not warm:
                     continue
                 cache = Path(tmp) / f"cache-{jobs}"
-                run_licscan(hub.url, pinned, jobs, src, cache)  # fills the cache
+                run_licscan(hub.url, pinned, jobs, src, cache, python)  # fills the cache
                 hub.log.clear()
-                wall, cpu, rss, code = run_licscan(hub.url, pinned, jobs, src, cache)
+                wall, cpu, rss, code = run_licscan(hub.url, pinned, jobs, src, cache, python)
                 print(
                     f"{size:>6} {jobs:>5} {'warm':<5} {len(hub.log):>6} {'-':>8} {'-':>7} {wall:>9.1f} "
                     f"{'-':>7} {'-':>6} {cpu * 1000 / size:>12.2f} {rss:>8.0f} {code:>4}",

@@ -12,7 +12,7 @@ the reference, licscan, their ratios, CPU seconds per model and peak RSS. ``--sr
 checkout of licscan (e.g. a worktree of an older commit) with the same harness. Run from the project root:
 
     python benchmarks/bench_scan.py [--latency 0.05]
-    python benchmarks/bench_scan.py --matrix [--sizes 605,5000] [--jobs 8,16,32,64,auto] [--src DIR]
+    python benchmarks/bench_scan.py --matrix [--sizes 605,5000] [--jobs 8,16,32,64,auto] [--python VENV/bin/python]
 """
 
 from __future__ import annotations
@@ -61,11 +61,13 @@ def main() -> None:
     parser.add_argument("--jobs", default="8,16,32,64,auto")
     parser.add_argument("--src", type=Path, default=ROOT, help="licscan checkout to measure (matrix only)")
     parser.add_argument("--no-warm", action="store_true", help="skip the warm (cached, pinned) rescans")
+    parser.add_argument("--python", default=sys.executable, help="interpreter whose licscan is measured (matrix)")
     args = parser.parse_args()
     if args.matrix:
         from bench_matrix import matrix
 
-        matrix([int(x) for x in args.sizes.split(",")], args.jobs.split(","), args.latency, args.src, not args.no_warm)
+        sizes = [int(x) for x in args.sizes.split(",")]
+        matrix(sizes, args.jobs.split(","), args.latency, args.src, not args.no_warm, args.python)
         return
     with FakeHub(ROOT / "tests" / "fixtures" / "hub") as hub, tempfile.TemporaryDirectory() as tmp:
         repos = sorted(hub.repo_ids)
