@@ -4,7 +4,9 @@ Fetching streams: a model's bases and files are asked for as soon as the answer 
 not after a wave of other fetches, so a deep lineage costs its depth in round trips and one slow answer
 holds up nothing else. Every decision about what to fetch is made on the calling thread (no shared state,
 no locks); worker threads only run the source's requests, at most ``limiter.limit()`` at a time. Each
-repo (and each file of a commit) is fetched once per run, whatever number of models share it.
+repo (and each file of a commit) is fetched once per run, whatever number of models share it. The
+datasets a card names (``datasets:``) are asked for as soon as the record naming them lands, and each
+dataset, like each model, is fetched once per run whatever number of cards name it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from typing import Protocol
 from licscan import __version__
 from licscan.classify import classify_card
 from licscan.concurrency import AUTO_CAP, limiter_for
+from licscan.datasets.attach import dataset_result, training_data
+from licscan.datasets.card import dataset_licence_card, training_claims
 from licscan.licensedb import LicenseDB
 from licscan.lineage import MAX_DEPTH, BaseClaim, Plan, chain_obligations, effective_license, plan, resolve_lineage
 from licscan.lineage.claims import UpstreamLike, searches_lineage
@@ -27,6 +31,8 @@ from licscan.sources.base import MetadataSource, SourceError
 from licscan.text import clip
 from licscan.textscan import README, classify_with_texts, licence_files, needs_text, text_files, weights_scope
 from licscan.types import (
+    DATASET,
+    BaseModel,
     Classification,
     Evidence,
     FetchErrorCode,
@@ -38,6 +44,7 @@ from licscan.types import (
     ModelResult,
     ScanResult,
     Severity,
+    TrainingData,
 )
 
 Progress = Callable[[int, int, str], None]
@@ -45,6 +52,9 @@ Progress = Callable[[int, int, str], None]
 CHECKED_CLASSES = frozenset({LicenseClass.PERMISSIVE, LicenseClass.COPYLEFT})
 Outcome = ModelRecord | FetchFailure
 Key = tuple[str, str | None]  # (repo id in lower case, requested revision)
+TrainingOut = tuple[tuple[TrainingData, ...], tuple[Finding, ...]]
+# (model record, its bases) -> its training data and their findings (licscan.datasets.attach.training_data)
+Training = Callable[[ModelRecord, tuple[BaseModel, ...]], TrainingOut]
 
 
 class Limiter(Protocol):
@@ -71,11 +81,19 @@ class _FileTask:
     filename: str
 
 
-_Task = _ModelTask | _FileTask
+@dataclass(frozen=True)
+class _DatasetTask:
+    key: Key
+    repo_id: str
+    revision: str | None
+
+
+_Task = _ModelTask | _FileTask | _DatasetTask
 
 
 def record_key(record: ModelRecord) -> str:
-    return f"{record.repo_id.lower()}@{record.sha}"
+    prefix = "datasets/" if record.repo_type == DATASET else ""  # a dataset may share a model's id
+    return f"{prefix}{record.repo_id.lower()}@{record.sha}"
 
 
 def _norm(repo_id: str, revision: str | None) -> Key:
@@ -106,6 +124,7 @@ class Fetcher:
         self.max_depth = max_depth
         self.max_workers = max_workers
         self.outcomes: dict[Key, Outcome] = {}
+        self.dataset_outcomes: dict[Key, Outcome] = {}
         self.depth: dict[Key, int] = {}
         self.texts: dict[str, dict[str, str]] = {}
         self.unread: dict[str, dict[str, FetchFailure]] = {}
@@ -116,6 +135,7 @@ class Fetcher:
         self._final_plans: dict[str, Plan] = {}
         self._queue: deque[_Task] = deque()
         self._scheduled: set[Key] = set()
+        self._datasets_scheduled: set[Key] = set()
         self._done = 0
         self._total = 0
 
@@ -134,11 +154,17 @@ class Fetcher:
         self.depth[key] = depth
         self._push(_ModelTask(key, repo_id, revision))
 
+    def want_dataset(self, repo_id: str, revision: str | None) -> None:
+        key = _norm(repo_id, revision)
+        if key not in self._datasets_scheduled:
+            self._datasets_scheduled.add(key)
+            self._push(_DatasetTask(key, repo_id, revision))
+
     def from_card(self, record: ModelRecord) -> Classification:
         """The card's own classification (memoised: it is asked for at every step of a record)."""
         rkey = record_key(record)
         if rkey not in self._cards:
-            self._cards[rkey] = classify_card(self.db, record.card_data, record.repo_id)
+            self._cards[rkey] = classify_repo_card(self.db, record)
         return self._cards[rkey]
 
     def with_files(self, record: ModelRecord) -> ModelRecord:
@@ -162,6 +188,10 @@ class Fetcher:
         self._record_keys.setdefault(rkey, key)
         current = self.with_files(record)
         declared = self.from_card(record)
+        if record.repo_type == DATASET:  # a dataset has no lineage: its licence texts are all it needs
+            texts = list(text_files(current)) if needs_text(declared, self.verify_text) else []
+            self._want_files(rkey, record, texts)
+            return
         if needs_text(declared, self.verify_text):
             wanted = list(text_files(current))
         elif declared.license_class in CHECKED_CLASSES and searches_lineage(
@@ -174,22 +204,35 @@ class Fetcher:
             wanted = []
         steps = self.lineage_plan(record)
         wanted += steps.files
+        self._want_files(rkey, record, wanted)
+        depth = self.depth.get(key, 0)
+        for claim in steps.claims:
+            if claim.repo_id is not None and depth + 1 <= self.max_depth:
+                self.want_model(claim.repo_id, None, depth + 1)
+
+    def _want_files(self, rkey: str, record: ModelRecord, wanted: list[str]) -> None:
         attempted = self.attempted.setdefault(rkey, set())
         new = [name for name in dict.fromkeys(wanted) if name not in attempted]
         for name in new:
             attempted.add(name)
             self._pending_files[rkey] = self._pending_files.get(rkey, 0) + 1
             self._push(_FileTask(rkey, record, name))
-        depth = self.depth.get(key, 0)
-        for claim in steps.claims:
-            if claim.repo_id is not None and depth + 1 <= self.max_depth:
-                self.want_model(claim.repo_id, None, depth + 1)
+
+    def _want_training_data(self, record: ModelRecord) -> None:
+        """The datasets the card names, asked for now (each once per run, whatever number of cards name it)."""
+        claims, _ = training_claims(record.card_data)
+        for claim in claims:
+            if claim.repo_id is not None:
+                self.want_dataset(claim.repo_id, claim.revision)
 
     # -- running -----------------------------------------------------------------------------------
 
     def run(self, refs: Iterable[ModelRef]) -> None:
         for ref in refs:
-            self.want_model(ref.repo_id, ref.revision, 0)
+            if ref.repo_type == DATASET:
+                self.want_dataset(ref.repo_id, ref.revision)
+            else:
+                self.want_model(ref.repo_id, ref.revision, 0)
         in_flight: dict[Future[Outcome | str], tuple[_Task, float]] = {}
         with ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="licscan-fetch") as pool:
             while self._queue or in_flight:
@@ -207,6 +250,8 @@ class Fetcher:
         try:
             if isinstance(task, _ModelTask):
                 return self.source.fetch(task.repo_id, task.revision)
+            if isinstance(task, _DatasetTask):
+                return self.source.fetch_dataset(task.repo_id, task.revision)
             return self.source.fetch_file(task.record, task.filename)
         except SourceError as exc:
             return exc.failure
@@ -217,6 +262,13 @@ class Fetcher:
             label = f"{task.repo_id}@{task.revision or 'main'}"
             assert not isinstance(result, str)
             self.outcomes[task.key] = result
+            if isinstance(result, ModelRecord):
+                self._want_training_data(result)
+                self._advance(task.key, result)
+        elif isinstance(task, _DatasetTask):
+            label = f"datasets/{task.repo_id}@{task.revision or 'main'}"
+            assert not isinstance(result, str)
+            self.dataset_outcomes[task.key] = result
             if isinstance(result, ModelRecord):
                 self._advance(task.key, result)
         else:
@@ -253,6 +305,20 @@ class Fetcher:
     def final_outcomes(self) -> dict[Key, Outcome]:
         return {k: self.with_files(v) if isinstance(v, ModelRecord) else v for k, v in self.outcomes.items()}
 
+    def final_dataset_outcomes(self) -> dict[Key, Outcome]:
+        return {
+            k: self.with_files(v) if isinstance(v, ModelRecord) else v for k, v in self.dataset_outcomes.items()
+        }
+
+
+def classify_repo_card(db: LicenseDB, record: ModelRecord) -> Classification:
+    """A repo's card classification; a dataset card's legacy ``licenses:`` key counts when ``license:`` is absent."""
+    if record.repo_type != DATASET:
+        return classify_card(db, record.card_data, record.repo_id)
+    card, evidence = dataset_licence_card(record.card_data)
+    found = classify_card(db, card, f"datasets/{record.repo_id}")
+    return replace(found, evidence=evidence + found.evidence) if evidence else found
+
 
 def scan(
     refs: list[ModelRef],
@@ -281,6 +347,7 @@ def scan(
     )
     fetcher.run(refs)
     outcomes = fetcher.final_outcomes()
+    dataset_outcomes = fetcher.final_dataset_outcomes()
     memo: dict[str, Classification] = {}
 
     def classify(record: ModelRecord) -> Classification:
@@ -289,13 +356,19 @@ def scan(
             declared = fetcher.from_card(record)
             if needs_text(declared, verify_text) or any(n in record.files for n in licence_files(record)):
                 declared = classify_with_texts(db, record, declared, fetcher.unread.get(key, {}))
-            elif README in record.files:
+            elif README in record.files and record.repo_type != DATASET:
                 declared = weights_scope(db, record, declared)  # the card was read for its lineage
             memo[key] = declared
         return memo[key]
 
     def lookup(repo_id: str) -> Outcome | None:
         return outcomes.get(_norm(repo_id, None))
+
+    def dataset_lookup(repo_id: str, revision: str | None) -> Outcome | None:
+        return dataset_outcomes.get(_norm(repo_id, revision))
+
+    def training(record: ModelRecord, bases: tuple[BaseModel, ...]) -> TrainingOut:
+        return training_data(record, bases, lookup, dataset_lookup, classify)
 
     def result_for(ref: ModelRef) -> ModelResult:
         outcome = outcomes.get(_norm(ref.repo_id, ref.revision))
@@ -308,11 +381,20 @@ def scan(
                 fetcher.final_plan,
                 max_depth,
                 fallback=lambda claim: table_classification(db, claim),
+                training=training,
             )
         except Exception as exc:  # a licscan bug on one model must not cost the others their results
             return failed_result(ref, outcome, exc)
 
-    results = tuple(result_for(ref) for ref in refs)
+    def dataset_for(ref: ModelRef) -> ModelResult:
+        outcome = dataset_lookup(ref.repo_id, ref.revision)
+        try:
+            return dataset_result(ref, outcome, classify)
+        except Exception as exc:  # the same for a dataset
+            return failed_result(ref, outcome, exc)
+
+    results = tuple(result_for(ref) for ref in refs if ref.repo_type != DATASET)
+    datasets = tuple(dataset_for(ref) for ref in refs if ref.repo_type == DATASET)
     stamp = (now or _dt.datetime.now(_dt.timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
     return ScanResult(
         models=results,
@@ -322,6 +404,7 @@ def scan(
         generated_at=stamp,
         source=source.description,
         warnings=warnings,
+        datasets=datasets,
     )
 
 
@@ -368,8 +451,13 @@ def build_result(
     claims_of: Callable[[ModelRecord], Plan],
     max_depth: int = MAX_DEPTH,
     fallback: Callable[[BaseClaim], Classification | None] | None = None,
+    training: Training | None = None,
 ) -> ModelResult:
-    """Everything concluded about one manifest entry (pure, given the lookups)."""
+    """Everything concluded about one manifest entry (pure, given the lookups).
+
+    ``training`` pairs the card datasets of the model and its bases with what was fetched of them; their
+    findings are added, and the licence class is left as the lineage decides it.
+    """
     if not isinstance(outcome, ModelRecord):
         failure = outcome or FetchFailure(FetchErrorCode.FETCH_FAILED, "not fetched")
         unknown = Classification(None, LicenseClass.UNKNOWN, None)
@@ -387,6 +475,7 @@ def build_result(
     declared = classify(outcome)
     lineage = resolve_lineage(outcome, lookup, classify, claims_of, max_depth, fallback)
     effective = effective_license(ref.repo_id, declared, lineage.bases, lineage.unresolved)
+    data, data_findings = training(outcome, lineage.bases) if training is not None else ((), ())
     return ModelResult(
         ref=ref,
         revision=outcome.sha,
@@ -399,8 +488,17 @@ def build_result(
         base_models=lineage.bases,
         obligations=chain_obligations(declared, lineage.bases),
         evidence=declared.evidence + lineage.evidence + effective.evidence,
-        findings=declared.findings + lineage.findings + effective.findings,
+        findings=declared.findings + lineage.findings + effective.findings + data_findings,
+        training_data=data,
     )
 
 
-__all__ = ["Limiter", "Progress", "build_result", "record_key", "scan", "table_classification"]
+__all__ = [
+    "Limiter",
+    "Progress",
+    "build_result",
+    "classify_repo_card",
+    "record_key",
+    "scan",
+    "table_classification",
+]

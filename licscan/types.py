@@ -103,22 +103,33 @@ class License:
     notes: str = ""
 
 
+# Hub repo types licscan reads. "datasets" is a reserved namespace on the Hub (huggingface.co/datasets/...),
+# so no model id starts with "datasets/": the prefix names a dataset unambiguously.
+MODEL = "model"
+DATASET = "dataset"
+DATASET_PREFIX = "datasets/"
+
+
 @dataclass(frozen=True)
 class ModelRef:
-    """One model a manifest asks for, with where it was asked."""
+    """One model (or dataset) a manifest asks for, with where it was asked."""
 
     repo_id: str
     revision: str | None  # None: the repo's default branch
     path: str  # manifest file, as given
     line: int
     note: str = ""
+    repo_type: str = MODEL  # MODEL or DATASET
 
     @property
     def key(self) -> tuple[str, str | None]:
-        return (self.repo_id.lower(), self.revision)
+        # A model and a dataset may share an id: the prefix keeps them apart.
+        prefix = DATASET_PREFIX if self.repo_type == DATASET else ""
+        return (prefix + self.repo_id.lower(), self.revision)
 
     def __str__(self) -> str:
-        return self.repo_id if self.revision is None else f"{self.repo_id}@{self.revision}"
+        name = DATASET_PREFIX + self.repo_id if self.repo_type == DATASET else self.repo_id
+        return name if self.revision is None else f"{name}@{self.revision}"
 
 
 @dataclass(frozen=True)
@@ -138,6 +149,7 @@ class ModelRecord:
     tags: tuple[str, ...] = ()
     siblings: tuple[str, ...] = ()
     files: Mapping[str, str] = field(default_factory=dict)  # filename -> text read so far
+    repo_type: str = MODEL  # a dataset's record has the same shape (no pipeline tag)
 
 
 class FetchErrorCode(str, enum.Enum):
@@ -200,6 +212,32 @@ class BaseModel:
 
 
 @dataclass(frozen=True)
+class TrainingData:
+    """One entry of a model card's ``datasets:`` (the model's, or a base's), and what licscan read of it.
+
+    The data's licence never changes the model's class (it does not by itself bind the weights); it is
+    reported so that legal can look, and the policy's ``training_data:`` section decides what it does.
+    """
+
+    value: str  # the entry as the card writes it (clipped)
+    declared_by: str  # the repo whose card names it: the model, or a base along its lineage
+    repo_id: str | None  # the Hub dataset id; None when the entry names no Hub dataset
+    revision: str | None = None  # resolved commit, when the dataset could be read
+    classification: Classification | None = None  # None: could not be read
+    gated: str | bool = False  # the dataset's gate, as the Hub reports it
+    failure: str | None = None  # why it could not be read or resolved
+    source: str = "card:datasets"
+
+    @property
+    def license_class(self) -> LicenseClass:
+        return self.classification.license_class if self.classification is not None else LicenseClass.UNKNOWN
+
+    @property
+    def resolved(self) -> bool:
+        return self.classification is not None
+
+
+@dataclass(frozen=True)
 class AttachedObligation:
     """An obligation together with the licence it comes from."""
 
@@ -234,6 +272,12 @@ class ModelResult:
     findings: tuple[Finding, ...] = ()
     verdict: str | None = None  # allow | review | deny, when a policy was applied
     reasons: tuple[Reason, ...] = ()
+    training_data: tuple[TrainingData, ...] = ()  # the card datasets of the model and of its bases
+
+
+# A dataset a manifest lists is concluded about like a model (licence, obligations, findings, verdict),
+# with ``ref.repo_type == DATASET`` and no lineage or training data.
+DatasetResult = ModelResult
 
 
 @dataclass(frozen=True)
@@ -250,7 +294,8 @@ class ScanResult:
     # The policy's context (use, users, regions, distribution, revenue) as plain values, so that the notice and
     # the reports can say which duties apply without the policy file; None without a policy.
     policy_context: Mapping[str, Any] | None = None
+    datasets: tuple[DatasetResult, ...] = ()  # the datasets the manifests list
 
     @property
     def fetch_failed(self) -> bool:
-        return any(m.failure is not None for m in self.models)
+        return any(m.failure is not None for m in (*self.models, *self.datasets))

@@ -51,7 +51,10 @@ def test_text_manifest_reads_ids_revisions_comments_and_urls(tmp_path: Path) -> 
         ("-x something", "unknown option"),
         ("org/-name", "may not start or end"),
         ("org/na--me", "'--'"),
-        ("https://huggingface.co/datasets/org/data", "not models"),
+        # A dataset URL is a dataset line since issue 14 (tests/test_datasets_manifest.py); a Space is neither.
+        ("https://huggingface.co/spaces/org/app", "spaces are neither models nor datasets"),
+        ("datasets/org/data/extra", "more than one '/'"),
+        ("datasets/", "must be followed by a dataset id"),
         ("org/näme", "not a Hub repo id"),
         ("-r", "needs a file name"),
     ],

@@ -12,6 +12,7 @@ _HUB_URL = re.compile(r"^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/(?P<
 # A git revision: branch, tag, "refs/pr/N" or a commit. Refuse what git refuses.
 _BAD_REVISION = re.compile(r"[\s~^:?*\[\\]|\.\.|@\{|//|^/|/$|\.lock$|^-")
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
+_REVISION_PAGES = ("tree", "blob", "resolve")
 # What a manifest line can hold (ids, revisions, Hub URLs). Only such text is ever quoted back in a
 # message: an include can point at any file (`-r .env`), and its content must not reach a CI log.
 _SHAPED = re.compile(r"^[\w.\-/@:~+%?&]{1,200}$")
@@ -67,18 +68,60 @@ def split_reference(text: str) -> tuple[str, str | None, str | None]:
         rest = url.group("rest").split("?", 1)[0].split("#", 1)[0].rstrip("/")
         if rest.startswith(("datasets/", "spaces/")):
             return rest, None, "datasets and spaces are not models"
-        segments = rest.split("/")
-        # https://huggingface.co/org/name/tree/<rev> (or /blob/<rev>/...) names a revision.
-        if len(segments) >= 4 and segments[2] in ("tree", "blob", "resolve"):
-            revision = segments[3]
-            segments = segments[:2]
-        repo_id = "/".join(segments)
-        if "@" in repo_id:
-            repo_id, revision = repo_id.split("@", 1)
-    elif "@" in text:
+        return _split_path(rest)
+    if "@" in text:
         repo_id, revision = text.split("@", 1)
     else:
         repo_id = text
+    return _checked(repo_id, revision)
+
+
+def is_hub_url(text: str) -> bool:
+    return _HUB_URL.match(text) is not None
+
+
+def split_repo_reference(text: str) -> tuple[str, str, str | None, str | None]:
+    """Split a model or dataset reference into (repo type, repo_id, revision, problem).
+
+    Datasets are written ``datasets/org/name[@rev]`` or as their Hub URL
+    (``https://huggingface.co/datasets/org/name[/tree/rev]``); everything else is read as a model.
+    """
+    url = _HUB_URL.match(text)
+    rest = url.group("rest").split("?", 1)[0].split("#", 1)[0].rstrip("/") if url else text
+    if rest.startswith("spaces/"):
+        return "model", rest, None, "spaces are neither models nor datasets"
+    if not rest.startswith("datasets/"):
+        repo_id, revision, problem = split_reference(text)
+        return "model", repo_id, revision, problem
+    body = rest[len("datasets/") :]
+    if url:
+        repo_id, revision, problem = _split_path(body)
+    else:
+        repo_id, _, after = body.partition("@")
+        repo_id, revision, problem = _checked(repo_id, after if "@" in body else None)
+    if not repo_id:
+        problem = "'datasets/' must be followed by a dataset id (org/name)"
+    return "dataset", repo_id, revision, problem
+
+
+def _split_path(rest: str) -> tuple[str, str | None, str | None]:
+    """``org/name``, ``org/name/tree/<rev>`` (or blob/resolve) or ``org/name@rev`` from a Hub URL path."""
+    revision: str | None = None
+    segments = rest.split("/")
+    # https://huggingface.co/org/name/tree/<rev> (or /blob/<rev>/...) names a revision; so does
+    # .../name/tree/<rev> for a legacy id without an org (gpt2, squad).
+    for at in (2, 1):
+        if len(segments) >= at + 2 and segments[at] in _REVISION_PAGES:
+            revision = segments[at + 1]
+            segments = segments[:at]
+            break
+    repo_id = "/".join(segments)
+    if "@" in repo_id:
+        repo_id, revision = repo_id.split("@", 1)
+    return _checked(repo_id, revision)
+
+
+def _checked(repo_id: str, revision: str | None) -> tuple[str, str | None, str | None]:
     problem = repo_id_problem(repo_id)
     if problem is None and revision is not None:
         problem = revision_problem(revision)

@@ -1,4 +1,4 @@
-"""Requirements-style manifests: one ``org/name[@revision]`` per line."""
+"""Requirements-style manifests: one ``org/name[@revision]`` per line (``datasets/org/name`` for a dataset)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from licscan.errors import InputError
-from licscan.manifest.refs import reference_problem, split_reference, words_shown
+from licscan.manifest.refs import reference_problem, split_repo_reference, words_shown
 from licscan.types import ModelRef
 
 _INCLUDE_FLAGS = ("-r", "--requirement")
@@ -35,8 +35,8 @@ def read_text_manifest(path: Path, text: str, include: Include) -> list[ModelRef
             raise InputError(
                 str(path), number, f"expected one model per line, found {len(words)} words{words_shown(words, ': ')}"
             )
-        repo_id, revision, problem = split_reference(words[0])
+        repo_type, repo_id, revision, problem = split_repo_reference(words[0])
         if problem:
             raise InputError(str(path), number, reference_problem(words[0], problem))
-        refs.append(ModelRef(repo_id=repo_id, revision=revision, path=str(path), line=number))
+        refs.append(ModelRef(repo_id=repo_id, revision=revision, path=str(path), line=number, repo_type=repo_type))
     return refs

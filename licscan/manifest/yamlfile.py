@@ -1,4 +1,4 @@
-"""YAML manifests: ``models:`` as a list of ``{repo, revision, note}``.
+"""YAML manifests: ``models:`` and ``datasets:``, each a list of ``{repo, revision, note}``.
 
 Parsed to a node tree (not to Python objects) so every error names its line,
 and aliases are never expanded (an anchor bomb stays a few nodes). The event
@@ -15,10 +15,10 @@ import yaml
 
 from licscan import limits
 from licscan.errors import InputError
-from licscan.manifest.refs import split_reference
-from licscan.types import ModelRef
+from licscan.manifest.refs import is_hub_url, split_reference, split_repo_reference
+from licscan.types import DATASET, DATASET_PREFIX, MODEL, ModelRef
 
-_TOP_KEYS = ("version", "models")
+_TOP_KEYS = ("version", "models", "datasets")
 _ITEM_KEYS = ("repo", "revision", "note")
 
 
@@ -34,25 +34,29 @@ def read_yaml_manifest(path: Path, text: str) -> list[ModelRef]:
         return []
     if not isinstance(root, yaml.MappingNode):
         raise InputError(where, _line(root), "a YAML manifest must be a mapping with a 'models:' list")
-    models: yaml.Node | None = None
+    lists: dict[str, yaml.Node] = {}
     for key, key_node, value_node in _pairs(where, root):
-        if key == "models":
-            models = value_node
+        if key in ("models", "datasets"):
+            lists[key] = value_node
         elif key == "version":
             if _scalar(where, value_node) != "1":
                 raise InputError(where, _line(value_node), "unsupported manifest version; this licscan reads version 1")
         else:
             raise InputError(where, _line(key_node), _unknown_key(key, _TOP_KEYS))
-    if models is None:
-        raise InputError(where, _line(root), "missing 'models:' list")
-    if isinstance(models, yaml.ScalarNode) and models.value in ("", "~", "null"):
-        return []
-    if not isinstance(models, yaml.SequenceNode):
-        raise InputError(where, _line(models), "'models' must be a list")
-    return [_item(where, node) for node in models.value]
+    if not lists:
+        raise InputError(where, _line(root), "missing 'models:' list (or 'datasets:')")
+    refs: list[ModelRef] = []
+    for key, node in lists.items():
+        if isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null"):
+            continue
+        if not isinstance(node, yaml.SequenceNode):
+            raise InputError(where, _line(node), f"'{key}' must be a list")
+        kind = MODEL if key == "models" else DATASET
+        refs += [_item(where, item, kind) for item in node.value]
+    return sorted(refs, key=lambda ref: ref.line)  # file order, whichever list comes first
 
 
-def _item(where: str, node: yaml.Node) -> ModelRef:
+def _item(where: str, node: yaml.Node, kind: str = MODEL) -> ModelRef:
     line = _line(node)
     fields: dict[str, str] = {}
     if isinstance(node, yaml.ScalarNode):
@@ -63,11 +67,17 @@ def _item(where: str, node: yaml.Node) -> ModelRef:
                 raise InputError(where, _line(key_node), _unknown_key(key, _ITEM_KEYS))
             fields[key] = _scalar(where, value_node)
     else:
-        raise InputError(where, line, "each model is a repo id or a mapping {repo, revision, note}")
+        raise InputError(where, line, f"each {kind} is a repo id or a mapping {{repo, revision, note}}")
     repo = fields.get("repo", "").strip()
     if not repo:
-        raise InputError(where, line, "model entry without 'repo'")
-    repo_id, revision, problem = split_reference(repo)
+        raise InputError(where, line, f"{kind} entry without 'repo'")
+    if kind == DATASET and not repo.startswith(DATASET_PREFIX) and not is_hub_url(repo):
+        repo = DATASET_PREFIX + repo  # under datasets:, a plain org/name is a dataset id
+    repo_type, repo_id, revision, problem = split_repo_reference(repo)
+    if kind == DATASET and repo_type == MODEL and not problem:
+        problem = f"{repo!r} is a model's URL; list it under 'models:'"
+    elif kind == MODEL and repo_type == DATASET and not problem:
+        problem = f"{repo!r} is a dataset; list it under 'datasets:' (as {repo_id})"
     if problem:
         raise InputError(where, line, problem)  # a value under 'models:' is a manifest entry: quoted
     if "revision" in fields:
@@ -77,7 +87,8 @@ def _item(where: str, node: yaml.Node) -> ModelRef:
         _, _, problem = split_reference(f"{repo_id}@{revision}") if revision else (None, None, None)
         if problem:
             raise InputError(where, line, problem)
-    return ModelRef(repo_id=repo_id, revision=revision, path=where, line=line, note=fields.get("note", ""))
+    note = fields.get("note", "")
+    return ModelRef(repo_id=repo_id, revision=revision, path=where, line=line, note=note, repo_type=repo_type)
 
 
 def _check_depth(where: str, text: str) -> None:

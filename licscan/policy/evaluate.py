@@ -13,7 +13,12 @@ exception overrides the result):
 4. context rules: non-commercial use, user and revenue thresholds, regions;
 5. every other obligation: allowed if its kind is accepted, else review;
 6. findings that mean the licence picture is incomplete: review;
-7. exceptions.
+7. the model's training data: the ``training_data:`` decision for each class of data its card (or a
+   base's) names, one reason per class naming the datasets and the model that declared them;
+8. exceptions.
+
+Datasets the manifests list are judged by the same rules (there is no lineage or training data), with the
+``datasets:`` section's class and licence decisions over the policy's own (``Policy.for_datasets``).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from licscan.policy import modality
 from licscan.policy.model import DEFAULT_CLASS_DECISIONS, Decision, ExceptionRule, Policy, most_severe
 from licscan.policy.regions import overlap
 from licscan.types import (
+    DATASET,
     AttachedObligation,
     Finding,
     License,
@@ -42,8 +48,8 @@ from licscan.types import (
 REVIEW_FINDINGS = {
     "lineage-unresolved": "a base model could not be read, so its licence may also bind this model",
     "lineage-too-deep": "the lineage was not followed to its root, so an ancestor's licence may also bind this model",
-    "license-unrecognized": "a licence the model declares is not in licscan's database",
-    "license-invalid": "the model's licence metadata cannot be read",
+    "license-unrecognized": "a licence the {noun} declares is not in licscan's database",
+    "license-invalid": "the {noun}'s licence metadata cannot be read",
 }
 # Obligations triggered only by handing over the weights or files (Llama's notice, Apache's NOTICE
 # file, pass-through terms, marking modified files): moot for a hosted service.
@@ -80,16 +86,22 @@ def _where(name: str, rule: ExceptionRule) -> str:
 
 
 def evaluate(result: ScanResult, policy: Policy, *, today: _dt.date, policy_name: str) -> PolicyOutcome:
-    """Every model of ``result`` with its verdict and reasons under ``policy``."""
+    """Every model and dataset of ``result`` with its verdict and reasons under ``policy``."""
     used: set[int] = set()
     expired: set[int] = set()
-    models = []
-    for model in result.models:
-        matching = [i for i, e in enumerate(policy.exceptions) if e.matches(model)]
+
+    def judged(item: ModelResult, rules: Policy) -> ModelResult:
+        matching = [i for i, e in enumerate(policy.exceptions) if e.matches(item)]
         used.update(matching)
         expired.update(i for i in matching if policy.exceptions[i].expired(today))
-        models.append(judge(model, policy, today, [policy.exceptions[i] for i in matching]))
-    partial = replace(result, models=tuple(models), policy=policy_name, policy_context=context_json(policy))
+        return judge(item, rules, today, [policy.exceptions[i] for i in matching])
+
+    models = [judged(model, policy) for model in result.models]
+    dataset_rules = policy.for_datasets()
+    datasets = tuple(judged(dataset, dataset_rules) for dataset in result.datasets)
+    partial = replace(
+        result, models=tuple(models), datasets=datasets, policy=policy_name, policy_context=context_json(policy)
+    )
     outcome = PolicyOutcome(
         partial,
         tuple(e for i, e in enumerate(policy.exceptions) if i not in used),
@@ -128,7 +140,7 @@ def judge(model: ModelResult, policy: Policy, today: _dt.date, exceptions: Itera
     if valid:
         # A revision-pinned exception is more specific than one for the whole repo.
         chosen = min(valid, key=lambda e: e.revision is None)
-        reasons.insert(0, _exception_reason(chosen, verdict))
+        reasons.insert(0, _exception_reason(chosen, verdict, _noun(model)))
         verdict = chosen.decision
     return replace(model, verdict=verdict.value, reasons=tuple(reasons), findings=findings)
 
@@ -151,6 +163,7 @@ def rule_reasons(model: ModelResult, policy: Policy) -> list[Reason]:
         *_non_commercial_reasons(model, policy, names),
         *_obligation_reasons(model, policy, names),
         *_finding_reasons(model),
+        *_training_data_reasons(model, policy),
     ]
 
 
@@ -206,10 +219,16 @@ def _licence_reasons(model: ModelResult, policy: Policy) -> list[Reason]:
     return reasons
 
 
+def _noun(item: ModelResult) -> str:
+    return "dataset" if item.ref.repo_type == DATASET else "model"
+
+
 def _class_reason(model: ModelResult, policy: Policy) -> Reason:
     cls = model.license_class
     d = policy.classes.get(cls, DEFAULT_CLASS_DECISIONS[cls])
     source = f"classes.{cls}" if cls in policy.explicit_classes else "licscan's default"
+    if model.ref.repo_type == DATASET and cls in policy.datasets.classes:
+        source = f"datasets.classes.{cls}"
     lic = model.license
     if lic is None or cls is LicenseClass.UNKNOWN:
         what = f"No licence could be identified for {model.ref} (class unknown)"
@@ -373,19 +392,49 @@ def _within(hit: tuple[str, ...], ours: tuple[str, ...]) -> str:
 
 
 def _finding_reasons(model: ModelResult) -> list[Reason]:
-    return [
-        _reason(
-            f"finding:{f.code}",
-            Decision.REVIEW,
-            f"{REVIEW_FINDINGS[f.code][0].upper()}{REVIEW_FINDINGS[f.code][1:]} ({f.message}).",
+    out = []
+    for f in model.findings:
+        if f.code in REVIEW_FINDINGS:
+            why = REVIEW_FINDINGS[f.code].format(noun=_noun(model))
+            out.append(_reason(f"finding:{f.code}", Decision.REVIEW, f"{why[0].upper()}{why[1:]} ({f.message})."))
+    return out
+
+
+def _training_data_reasons(model: ModelResult, policy: Policy) -> list[Reason]:
+    """One reason per class of training data: the ``training_data:`` decision, naming each dataset and who named it.
+
+    The model's class is untouched (the data's licence does not by itself bind the weights); this is
+    the policy saying what a model trained on such data needs before it ships.
+    """
+    by_class: dict[LicenseClass, list[str]] = {}
+    for entry in model.training_data:
+        lic = entry.classification.license if entry.classification is not None else None
+        what = entry.repo_id or repr(entry.value)
+        detail = lic.id if lic is not None else ("not readable" if entry.classification is None else "no known licence")
+        own = entry.declared_by.lower() == model.ref.repo_id.lower()
+        origin = "" if own else f", named by base {entry.declared_by}"
+        by_class.setdefault(entry.license_class, []).append(f"{what} ({detail}{origin})")
+    reasons = []
+    for cls in LicenseClass:
+        if cls not in by_class:
+            continue
+        d = policy.training_data[cls]
+        source = f"training_data.{cls}" if cls in policy.explicit_training_data else "licscan's default"
+        listed = by_class[cls]
+        shown = "; ".join(listed[:8]) + (f"; and {len(listed) - 8} more" if len(listed) > 8 else "")
+        reasons.append(
+            _reason(
+                f"training-data:{cls}",
+                d,
+                f"{model.ref} names training data of class {cls}: {shown}. The data's licence does not change the "
+                f"model's class; the policy {_VERB[d]} models trained on such data ({source}).",
+            )
         )
-        for f in model.findings
-        if f.code in REVIEW_FINDINGS
-    ]
+    return reasons
 
 
-def _exception_reason(rule: ExceptionRule, overridden: Decision) -> Reason:
-    parts = [f"The policy exception for {rule}{_at(rule)} {_VERB[rule.decision]} this model"]
+def _exception_reason(rule: ExceptionRule, overridden: Decision, noun: str = "model") -> Reason:
+    parts = [f"The policy exception for {rule}{_at(rule)} {_VERB[rule.decision]} this {noun}"]
     parts.append(f": {rule.reason.rstrip('.')}" if rule.reason else " (no reason given)")
     if rule.approved_by:
         parts.append(f"; approved by {rule.approved_by}")

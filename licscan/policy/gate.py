@@ -13,9 +13,10 @@ FAIL_ON = ("deny", "review")
 
 
 def gate_failed(result: ScanResult, fail_on: str) -> bool:
-    """True when a model's verdict is at least as severe as ``fail_on``.
+    """True when a model's (or a listed dataset's) verdict is at least as severe as ``fail_on``.
 
     A model without a verdict (no policy applied) never fails the gate.
     """
     threshold = Decision(fail_on)
-    return any(m.verdict is not None and Decision(m.verdict) >= threshold for m in result.models)
+    items = (*result.models, *result.datasets)
+    return any(m.verdict is not None and Decision(m.verdict) >= threshold for m in items)

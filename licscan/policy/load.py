@@ -26,25 +26,38 @@ from licscan.errors import InputError
 from licscan.manifest.refs import split_reference
 from licscan.policy.model import (
     DEFAULT_CLASS_DECISIONS,
+    DEFAULT_TRAINING_DATA_DECISIONS,
     DISTRIBUTIONS,
     USES,
     Context,
+    DatasetRules,
     Decision,
     ExceptionRule,
     Policy,
 )
 from licscan.policy.regions import suggest_region, valid_region
-from licscan.types import OBLIGATION_KINDS, LicenseClass
+from licscan.types import DATASET, MODEL, OBLIGATION_KINDS, LicenseClass
 
 if TYPE_CHECKING:
     from licscan.licensedb import LicenseDB
 
 MAX_BYTES = 1024 * 1024
 
-TOP_KEYS = ("version", "context", "classes", "licenses", "obligations", "exceptions", "on_fetch_error")
+TOP_KEYS = (
+    "version",
+    "context",
+    "classes",
+    "licenses",
+    "obligations",
+    "exceptions",
+    "on_fetch_error",
+    "datasets",
+    "training_data",
+)
+DATASETS_KEYS = ("classes", "licenses")
 CONTEXT_KEYS = ("use", "monthly_active_users", "regions", "distribution", "annual_revenue_usd")
 OBLIGATIONS_KEYS = ("accepted",)
-EXCEPTION_KEYS = ("model", "decision", "reason", "expires", "approved_by")
+EXCEPTION_KEYS = ("model", "dataset", "decision", "reason", "expires", "approved_by")
 CLASS_NAMES = tuple(c.value for c in LicenseClass)
 DECISIONS = tuple(d.value for d in Decision)
 
@@ -300,6 +313,8 @@ class _Parser:
             "obligations": self.obligations,
             "exceptions": self.exceptions,
             "on_fetch_error": self.on_fetch_error,
+            "datasets": self.datasets,
+            "training_data": self.training_data,
         }
         for key, build in builders.items():
             if key in sections:
@@ -342,21 +357,38 @@ class _Parser:
                 out.append(code)
         return tuple(out)
 
-    def classes(self, node: yaml.Node, policy: Policy) -> Policy:
-        fields = self.keys(node, "classes", CLASS_NAMES)
-        decisions = dict(DEFAULT_CLASS_DECISIONS)
-        explicit: set[LicenseClass] = set()
-        for name, (_, value) in fields.items():
-            decision = self.decision(value, f"classes.{name}")
+    def class_decisions(self, node: yaml.Node, what: str) -> dict[LicenseClass, Decision]:
+        """``{class: decision}`` for the classes a mapping names (closed key set)."""
+        out: dict[LicenseClass, Decision] = {}
+        for name, (_, value) in self.keys(node, what, CLASS_NAMES).items():
+            decision = self.decision(value, f"{what}.{name}")
             if decision is not None:
-                decisions[LicenseClass(name)] = decision
-                explicit.add(LicenseClass(name))
-        return replace(policy, classes=decisions, explicit_classes=frozenset(explicit))
+                out[LicenseClass(name)] = decision
+        return out
+
+    def classes(self, node: yaml.Node, policy: Policy) -> Policy:
+        given = self.class_decisions(node, "classes")
+        decisions = {**DEFAULT_CLASS_DECISIONS, **given}
+        return replace(policy, classes=decisions, explicit_classes=frozenset(given))
+
+    def datasets(self, node: yaml.Node, policy: Policy) -> Policy:
+        fields = self.keys(node, "datasets", DATASETS_KEYS)
+        classes = self.class_decisions(fields["classes"][1], "datasets.classes") if "classes" in fields else {}
+        licenses = self.licence_rules(fields["licenses"][1], "datasets.licenses") if "licenses" in fields else {}
+        return replace(policy, datasets=DatasetRules(classes=classes, licenses=licenses))
+
+    def training_data(self, node: yaml.Node, policy: Policy) -> Policy:
+        given = self.class_decisions(node, "training_data")
+        decisions = {**DEFAULT_TRAINING_DATA_DECISIONS, **given}
+        return replace(policy, training_data=decisions, explicit_training_data=frozenset(given))
 
     def licenses(self, node: yaml.Node, policy: Policy) -> Policy:
+        return replace(policy, licenses=self.licence_rules(node, "licenses"))
+
+    def licence_rules(self, node: yaml.Node, what: str) -> dict[str, Decision]:
         rules: dict[str, Decision] = {}
-        for key, key_node, value in self.mapping(node, "licenses"):
-            decision = self.decision(value, f"licenses.{key}")
+        for key, key_node, value in self.mapping(node, what):
+            decision = self.decision(value, f"{what}.{key}")
             if decision is not None:
                 rules[key] = decision
             if self.db is not None and self.db.get(key) is None:
@@ -364,9 +396,9 @@ class _Parser:
                 hint = f"; did you mean {known.id!r}?" if known else suggest(key, [lic.id for lic in self.db.licenses])
                 self.warn(
                     _line(key_node),
-                    f"licenses: {key!r} is not a licence id in the database, so this rule never applies{hint}",
+                    f"{what}: {key!r} is not a licence id in the database, so this rule never applies{hint}",
                 )
-        return replace(policy, licenses=rules)
+        return rules
 
     def obligations(self, node: yaml.Node, policy: Policy) -> Policy:
         fields = self.keys(node, "obligations", OBLIGATIONS_KEYS)
@@ -397,7 +429,7 @@ class _Parser:
             rule = self.exception(item, f"exceptions[{index}]")
             if rule is None:
                 continue
-            key = (rule.repo_id.lower(), rule.revision)
+            key = (rule.repo_type + ":" + rule.repo_id.lower(), rule.revision)
             if key in seen:
                 self.warn(
                     rule.line, f"a second exception for {rule} (first on line {seen[key]}); only the first one applies"
@@ -414,17 +446,24 @@ class _Parser:
             return None
         ok = True
         repo_id, revision = "", None
-        if "model" not in fields:
-            self.error(line, f"{what}: missing 'model' (org/name or org/name@revision)")
+        subject = "dataset" if "dataset" in fields and "model" not in fields else "model"
+        if "model" in fields and "dataset" in fields:
+            self.error(line, f"{what}: give 'model' or 'dataset', not both (one exception per repo)")
+            ok = False
+        elif subject not in fields:
+            self.error(line, f"{what}: missing 'model' (org/name or org/name@revision), or 'dataset'")
             ok = False
         else:
-            model = self.text(fields["model"][1], f"{what}.model")
-            if model is None:
+            named = self.text(fields[subject][1], f"{what}.{subject}")
+            if named is None:
                 ok = False
             else:
-                repo_id, revision, problem = split_reference(model.strip())
+                text = named.strip()
+                if subject == "dataset" and text.startswith("datasets/"):
+                    text = text[len("datasets/") :]
+                repo_id, revision, problem = split_reference(text)
                 if problem:
-                    self.error(fields["model"][0], f"{what}.model: {problem}")
+                    self.error(fields[subject][0], f"{what}.{subject}: {problem}")
                     ok = False
         decision = None
         if "decision" not in fields:
@@ -457,4 +496,5 @@ class _Parser:
             approved_by = self.text(fields["approved_by"][1], f"{what}.approved_by")
         if not ok or decision is None:
             return None
-        return ExceptionRule(repo_id, revision, decision, reason, expires, approved_by, line)
+        repo_type = DATASET if subject == "dataset" else MODEL
+        return ExceptionRule(repo_id, revision, decision, reason, expires, approved_by, line, repo_type)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from licscan.types import LicenseClass, ModelResult
+from licscan.types import MODEL, LicenseClass, ModelResult
 
 
 class Decision(enum.Enum):
@@ -75,6 +75,31 @@ DEFAULT_CLASS_DECISIONS: Mapping[LicenseClass, Decision] = {
 }
 
 
+# What a model's training data does to its verdict when the policy does not say: data licscan cannot
+# read or identify is common (free names, unmaintained cards) and says nothing against the model, so
+# it passes; non-commercial data needs a person to decide what it allows for a model trained on it.
+DEFAULT_TRAINING_DATA_DECISIONS: Mapping[LicenseClass, Decision] = {
+    LicenseClass.PERMISSIVE: Decision.ALLOW,
+    LicenseClass.COPYLEFT: Decision.ALLOW,
+    LicenseClass.OPEN_WEIGHTS_RESTRICTED: Decision.ALLOW,
+    LicenseClass.NON_COMMERCIAL: Decision.REVIEW,
+    LicenseClass.UNKNOWN: Decision.ALLOW,
+}
+
+
+@dataclass(frozen=True)
+class DatasetRules:
+    """The ``datasets:`` section: decisions for datasets the manifests list.
+
+    A class or licence it leaves out takes the policy's own ``classes:`` / ``licenses:`` rule (which
+    themselves default to licscan's), so one policy reads the same for models and datasets unless
+    legal says otherwise here.
+    """
+
+    classes: Mapping[LicenseClass, Decision] = field(default_factory=dict)
+    licenses: Mapping[str, Decision] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Context:
     """Who ships the models and how. ``None`` means the policy does not say.
@@ -102,16 +127,18 @@ class ExceptionRule:
     expires: _dt.date | None = None
     approved_by: str | None = None
     line: int | None = None  # where it is written in the policy file, for messages
+    repo_type: str = MODEL  # ``dataset:`` instead of ``model:`` makes it a dataset's exception
 
     def __str__(self) -> str:
-        return self.repo_id if self.revision is None else f"{self.repo_id}@{self.revision}"
+        name = self.repo_id if self.repo_type == MODEL else f"datasets/{self.repo_id}"
+        return name if self.revision is None else f"{name}@{self.revision}"
 
     def expired(self, today: _dt.date) -> bool:
         """Valid through its expiry date, expired from the day after."""
         return self.expires is not None and self.expires < today
 
     def matches(self, model: ModelResult) -> bool:
-        if model.ref.repo_id.lower() != self.repo_id.lower():
+        if model.ref.repo_id.lower() != self.repo_id.lower() or model.ref.repo_type != self.repo_type:
             return False
         if self.revision is None:
             return True
@@ -140,3 +167,17 @@ class Policy:
     exceptions: tuple[ExceptionRule, ...] = ()
     on_fetch_error: Decision = Decision.DENY
     version: int = 1
+    datasets: DatasetRules = field(default_factory=DatasetRules)
+    training_data: Mapping[LicenseClass, Decision] = field(
+        default_factory=lambda: dict(DEFAULT_TRAINING_DATA_DECISIONS)
+    )
+    explicit_training_data: frozenset[LicenseClass] = frozenset()
+
+    def for_datasets(self) -> Policy:
+        """This policy as it judges datasets the manifests list: the ``datasets:`` rules over the policy's own."""
+        classes = {**self.classes, **self.datasets.classes}
+        return replace(
+            self,
+            classes=classes,
+            licenses={**self.licenses, **self.datasets.licenses},
+        )

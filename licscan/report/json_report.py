@@ -17,6 +17,7 @@ from licscan.types import (
     LicenseClass,
     ModelResult,
     ScanResult,
+    TrainingData,
 )
 
 SCHEMA_VERSION = 1
@@ -43,16 +44,27 @@ def render_document(doc: dict[str, Any]) -> str:
     return pretty(doc)
 
 
-def to_json(result: ScanResult) -> dict[str, Any]:
+def _tally(items: tuple[ModelResult, ...], judged: bool) -> tuple[dict[str, int], dict[str, int] | None]:
+    """Counts by class, and by verdict when a policy was applied."""
     by_class = {c.value: 0 for c in LicenseClass}
-    for model in result.models:
-        by_class[model.license_class.value] += 1
+    for item in items:
+        by_class[item.license_class.value] += 1
     by_verdict: dict[str, int] | None = None
-    if result.policy is not None:
+    if judged:
         by_verdict = {"allow": 0, "review": 0, "deny": 0}
-        for model in result.models:
-            if model.verdict in by_verdict:
-                by_verdict[model.verdict] += 1
+        for item in items:
+            if item.verdict in by_verdict:
+                by_verdict[item.verdict] += 1
+    return by_class, by_verdict
+
+
+def to_json(result: ScanResult) -> dict[str, Any]:
+    by_class, by_verdict = _tally(result.models, result.policy is not None)
+    datasets_by_class, datasets_by_verdict = _tally(result.datasets, result.policy is not None)
+    training_by_class = {c.value: 0 for c in LicenseClass}
+    for model in result.models:
+        for entry in model.training_data:
+            training_by_class[entry.license_class.value] += 1
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "licscan", "version": result.tool_version},
@@ -68,8 +80,15 @@ def to_json(result: ScanResult) -> dict[str, Any]:
             "by_class": by_class,
             "fetch_failures": sum(1 for m in result.models if m.failure is not None),
             "by_verdict": by_verdict,
+            "datasets": len(result.datasets),
+            "datasets_by_class": datasets_by_class,
+            "datasets_by_verdict": datasets_by_verdict,
+            "dataset_fetch_failures": sum(1 for d in result.datasets if d.failure is not None),
+            "training_data_by_class": training_by_class,
         },
         "models": [model_json(m) for m in result.models],
+        # The datasets the manifests list, each with the same fields as a model (no lineage, no training data).
+        "datasets": [model_json(d) for d in result.datasets],
         **discovery_json(result),
         "licenses": licence_catalogue(result),
     }
@@ -125,6 +144,23 @@ def model_json(m: ModelResult) -> dict[str, Any]:
         # The licence and notice files the repo lists (LICENSE*, NOTICE*, USE_POLICY*, ...): what a release
         # that ships the weights must carry along.
         "license_files": [n for n in text_files(m.record) if n != README] if m.record is not None else [],
+        "training_data": [training_json(t) for t in m.training_data],
+    }
+
+
+def training_json(entry: TrainingData) -> dict[str, Any]:
+    """One training-data entry: what the card wrote, which Hub dataset it is, and its licence class."""
+    cls = entry.classification
+    return {
+        "repo_id": entry.repo_id,
+        "value": entry.value,
+        "revision": entry.revision,
+        "license": license_json(cls.license) if cls else None,
+        "class": entry.license_class.value,
+        "from": entry.declared_by,
+        "resolved": cls is not None,
+        "gated": entry.gated,
+        "failure": entry.failure,
     }
 
 

@@ -16,7 +16,7 @@ class SourceError(Exception):
 
 
 class MetadataSource(Protocol):
-    """Gives a repo's record at a revision, and the files it lists."""
+    """Gives a model's or a dataset's record at a revision, and the files it lists."""
 
     @property
     def description(self) -> str:
@@ -27,6 +27,10 @@ class MetadataSource(Protocol):
         """The record at ``revision`` (None: default branch). Raises SourceError."""
         ...
 
+    def fetch_dataset(self, repo_id: str, revision: str | None) -> ModelRecord:
+        """A dataset repo's record (``repo_type`` "dataset") at ``revision``. Raises SourceError."""
+        ...
+
     def fetch_file(self, record: ModelRecord, filename: str) -> str:
-        """Text of a file the record lists, at the record's commit. Raises SourceError."""
+        """Text of a file the record lists (of a model or a dataset), at the record's commit. Raises SourceError."""
         ...

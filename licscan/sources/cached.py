@@ -21,7 +21,7 @@ from licscan.manifest.refs import COMMIT
 from licscan.sources.base import MetadataSource, SourceError
 from licscan.sources.store import Store, StoreError
 from licscan.sources.validate import require_safe_name
-from licscan.types import FetchErrorCode, FetchFailure, ModelRecord
+from licscan.types import DATASET, MODEL, FetchErrorCode, FetchFailure, ModelRecord
 
 
 class CachedSource:
@@ -50,15 +50,26 @@ class CachedSource:
         return self.inner.description if self.inner else f"cache {self.store.root} (offline)"
 
     def fetch(self, repo_id: str, revision: str | None) -> ModelRecord:
-        cached = self._lookup(repo_id, revision) if self.usable else None
+        return self._fetch(repo_id, revision, MODEL, self.inner.fetch if self.inner else None)
+
+    def fetch_dataset(self, repo_id: str, revision: str | None) -> ModelRecord:
+        # Cached like model info, under its own folders: by commit for good, by branch for the TTL.
+        return self._fetch(repo_id, revision, DATASET, self.inner.fetch_dataset if self.inner else None)
+
+    def _fetch(
+        self,
+        repo_id: str,
+        revision: str | None,
+        repo_type: str,
+        upstream: Callable[[str, str | None], ModelRecord] | None,
+    ) -> ModelRecord:
+        cached = self._lookup(repo_id, revision, repo_type) if self.usable else None
         if cached is not None:
             return cached
-        if self.inner is None:
-            raise SourceError(
-                FetchErrorCode.FETCH_FAILED,
-                f"{repo_id}@{revision or 'main'}: offline (HF_HUB_OFFLINE) and not in cache",
-            )
-        record = self.inner.fetch(repo_id, revision)
+        if upstream is None:
+            what = f"{'datasets/' if repo_type == DATASET else ''}{repo_id}@{revision or 'main'}"
+            raise SourceError(FetchErrorCode.FETCH_FAILED, f"{what}: offline (HF_HUB_OFFLINE) and not in cache")
+        record = upstream(repo_id, revision)
         if record.sha and COMMIT.match(record.sha):
             self._write(lambda: self._store_record(record, revision))
         return record
@@ -66,12 +77,12 @@ class CachedSource:
     def _store_record(self, record: ModelRecord, revision: str | None) -> None:
         self.store.write_record(record)
         if record.sha and not (revision and COMMIT.match(revision)):
-            self.store.write_ref(record.repo_id, revision, record.sha)
+            self.store.write_ref(record.repo_id, revision, record.sha, record.repo_type)
 
-    def _lookup(self, repo_id: str, revision: str | None) -> ModelRecord | None:
+    def _lookup(self, repo_id: str, revision: str | None, repo_type: str = MODEL) -> ModelRecord | None:
         if revision and COMMIT.match(revision):
-            return self.store.read_record(repo_id, revision)
-        ref = self.store.read_ref(repo_id, revision)
+            return self.store.read_record(repo_id, revision, repo_type)
+        ref = self.store.read_ref(repo_id, revision, repo_type)
         if ref is None:
             return None
         commit, fetched_at = ref
@@ -79,12 +90,12 @@ class CachedSource:
             return None
         if self.inner is not None and time.time() - fetched_at > self.ttl:
             return None
-        return self.store.read_record(repo_id, commit)
+        return self.store.read_record(repo_id, commit, repo_type)
 
     def fetch_file(self, record: ModelRecord, filename: str) -> str:
         require_safe_name(record.repo_id, filename)  # before the name comes near a path
         if record.sha and self.usable:
-            text = self.store.read_file(record.repo_id, record.sha, filename)
+            text = self.store.read_file(record.repo_id, record.sha, filename, record.repo_type)
             if text is not None:
                 return text
         if self.inner is None:
@@ -92,7 +103,7 @@ class CachedSource:
         text = self.inner.fetch_file(record, filename)
         sha = record.sha
         if sha:
-            self._write(lambda: self.store.write_file(record.repo_id, sha, filename, text))
+            self._write(lambda: self.store.write_file(record.repo_id, sha, filename, text, record.repo_type))
         return text
 
     def _write(self, action: Callable[[], None]) -> None:

@@ -34,6 +34,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
@@ -44,7 +45,7 @@ from licscan.sources.deadline import DeadlineExceeded, Interrupted, run_before
 from licscan.sources.retry import BudgetExceeded, RetryPolicy, call_with_retry
 from licscan.sources.secrets import Scrubber, environment_secrets
 from licscan.sources.validate import Malformed, parse_json, record_from_info, require_safe_name
-from licscan.types import FetchErrorCode, ModelRecord
+from licscan.types import DATASET, FetchErrorCode, ModelRecord
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 MAX_FILE_BYTES = limits.FILE_BYTES  # kept for callers of the old name
@@ -165,14 +166,38 @@ class HubSource:
             message = self._message(f"{what}: malformed model info: {exc}")
             raise SourceError(FetchErrorCode.FETCH_FAILED, message) from None
 
+    def fetch_dataset(self, repo_id: str, revision: str | None) -> ModelRecord:
+        """``GET /api/datasets/{repo}[/revision/{rev}]``, the endpoint ``HfApi.dataset_info`` calls."""
+        from licscan.datasets.card import trim_dataset_card
+
+        what = f"datasets/{repo_id}@{revision or 'main'}"
+        url = f"{self.endpoint}/api/datasets/{repo_id}"
+        if revision is not None:
+            url += f"/revision/{quote(revision, safe='')}"
+        payload = self._call(what, url, limits.INFO_WIRE_BYTES, limits.INFO_BYTES, self._clock() + self.policy.budget)
+        try:
+            data = parse_json(payload)
+            # Only the licence part of a dataset card is kept, and kept before validation: the rest
+            # (dataset_info, configs) is bulky, deeply nested and says nothing about the licence.
+            if isinstance(data, dict) and isinstance(data.get("cardData"), dict):
+                data["cardData"] = trim_dataset_card(data["cardData"])
+            record = record_from_info(repo_id, revision, data, self.scrub)
+        except Malformed as exc:
+            message = self._message(f"{what}: malformed dataset info: {exc}")
+            raise SourceError(FetchErrorCode.FETCH_FAILED, message) from None
+        return replace(record, repo_type=DATASET, pipeline_tag=None)
+
     def fetch_file(self, record: ModelRecord, filename: str) -> str:
         from huggingface_hub import hf_hub_url
 
-        what = f"{record.repo_id}/{filename}"
+        prefix = "datasets/" if record.repo_type == DATASET else ""
+        what = f"{prefix}{record.repo_id}/{filename}"
         require_safe_name(record.repo_id, filename)  # before the name comes near a URL
         if not record.sha:
             raise SourceError(FetchErrorCode.FETCH_FAILED, f"{what}: no commit to read it at")
-        url = hf_hub_url(record.repo_id, filename, revision=record.sha, endpoint=self.endpoint)
+        url = hf_hub_url(
+            record.repo_id, filename, repo_type=record.repo_type, revision=record.sha, endpoint=self.endpoint
+        )
         payload = self._call(what, url, limits.FILE_WIRE_BYTES, limits.FILE_BYTES, self._file_deadline(record))
         return self.scrub.text(payload.decode("utf-8-sig", errors="replace"))
 

@@ -13,7 +13,7 @@ from licscan.manifest.refs import COMMIT
 from licscan.sources.base import MetadataSource, SourceError
 from licscan.sources.store import Store, StoreError
 from licscan.sources.validate import require_safe_name
-from licscan.types import FetchErrorCode, ModelRecord
+from licscan.types import DATASET, MODEL, FetchErrorCode, ModelRecord
 
 
 class RecordingSource:
@@ -27,11 +27,19 @@ class RecordingSource:
         return self.inner.description
 
     def fetch(self, repo_id: str, revision: str | None) -> ModelRecord:
+        return self._record(repo_id, revision, MODEL)
+
+    def fetch_dataset(self, repo_id: str, revision: str | None) -> ModelRecord:
+        return self._record(repo_id, revision, DATASET)
+
+    def _record(self, repo_id: str, revision: str | None, repo_type: str) -> ModelRecord:
+        fetch = self.inner.fetch_dataset if repo_type == DATASET else self.inner.fetch
+        what = f"{'datasets/' if repo_type == DATASET else ''}{repo_id}@{revision or 'main'}"
         try:
-            record = self.inner.fetch(repo_id, revision)
+            record = fetch(repo_id, revision)
         except SourceError as exc:
             failure = exc.failure
-            self._write(f"{repo_id}@{revision or 'main'}", lambda: self.store.write_failure(repo_id, revision, failure))
+            self._write(what, lambda: self.store.write_failure(repo_id, revision, failure, repo_type))
             raise
         sha = record.sha
         if sha:
@@ -39,9 +47,9 @@ class RecordingSource:
             def write() -> None:
                 self.store.write_record(record)
                 if not (revision and COMMIT.match(revision)):
-                    self.store.write_ref(repo_id, revision, sha)
+                    self.store.write_ref(repo_id, revision, sha, repo_type)
 
-            self._write(f"{repo_id}@{revision or 'main'}", write)
+            self._write(what, write)
         return record
 
     def fetch_file(self, record: ModelRecord, filename: str) -> str:
@@ -50,7 +58,8 @@ class RecordingSource:
         sha = record.sha
         if sha:
             self._write(
-                f"{record.repo_id}/{filename}", lambda: self.store.write_file(record.repo_id, sha, filename, text)
+                f"{record.repo_id}/{filename}",
+                lambda: self.store.write_file(record.repo_id, sha, filename, text, record.repo_type),
             )
         return text
 

@@ -8,7 +8,7 @@ from licscan.manifest.refs import COMMIT
 from licscan.sources.base import SourceError
 from licscan.sources.store import Store
 from licscan.sources.validate import require_safe_name
-from licscan.types import FetchErrorCode, FetchFailure, ModelRecord
+from licscan.types import DATASET, MODEL, FetchErrorCode, FetchFailure, ModelRecord
 
 
 class SnapshotSource:
@@ -23,23 +23,31 @@ class SnapshotSource:
         return f"snapshot {self.store.root}"
 
     def fetch(self, repo_id: str, revision: str | None) -> ModelRecord:
+        return self._read(repo_id, revision, MODEL)
+
+    def fetch_dataset(self, repo_id: str, revision: str | None) -> ModelRecord:
+        return self._read(repo_id, revision, DATASET)
+
+    def _read(self, repo_id: str, revision: str | None, repo_type: str) -> ModelRecord:
+        name = f"datasets/{repo_id}" if repo_type == DATASET else repo_id
         commit: str | None = revision if revision and COMMIT.match(revision) else None
         if commit is None:
-            ref = self.store.read_ref(repo_id, revision)
+            ref = self.store.read_ref(repo_id, revision, repo_type)
             if ref is None:
-                raise SourceError(FetchErrorCode.NOT_FOUND, f"{repo_id}@{revision or 'main'} is not in the snapshot")
+                raise SourceError(FetchErrorCode.NOT_FOUND, f"{name}@{revision or 'main'} is not in the snapshot")
             target, _ = ref
             if isinstance(target, FetchFailure):
                 raise SourceError(target.code, target.message)
             commit = target
-        record = self.store.read_record(repo_id, commit)
+        record = self.store.read_record(repo_id, commit, repo_type)
         if record is None:
-            raise SourceError(FetchErrorCode.NOT_FOUND, f"{repo_id}@{commit} is not in the snapshot")
+            raise SourceError(FetchErrorCode.NOT_FOUND, f"{name}@{commit} is not in the snapshot")
         return record
 
     def fetch_file(self, record: ModelRecord, filename: str) -> str:
         require_safe_name(record.repo_id, filename)  # before the name comes near a path
-        text = self.store.read_file(record.repo_id, record.sha, filename) if record.sha else None
+        sha = record.sha
+        text = self.store.read_file(record.repo_id, sha, filename, record.repo_type) if sha else None
         if text is None:
             raise SourceError(FetchErrorCode.FETCH_FAILED, f"{record.repo_id}: {filename} is not in the snapshot")
         return text

@@ -7,6 +7,8 @@ Layout (documented in README.md, "Snapshot format")::
                                                or {"error": {"code": ..., "message": ...}}
     models/<org>/<name>/<commit>/record.json   the ModelRecord (card data, siblings, tags, ...)
     models/<org>/<name>/<commit>/files/<name>  licence files fetched from the repo
+    dataset-refs/<org>/<name>/<quoted ref>.json   the same for dataset repos, whose ids may equal a model's
+    datasets/<org>/<name>/<commit>/...             (record.json: the licence part of the card only)
 
 Repo ids without an org (``gpt2``) use ``~`` as org, which no Hub id can hold.
 Records under a commit are immutable; refs (branches, tags) move, so the
@@ -21,6 +23,7 @@ import json
 import os
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -30,7 +33,7 @@ from licscan.files import read_regular
 from licscan.manifest.refs import COMMIT
 from licscan.sources.secrets import Scrubber
 from licscan.sources.validate import checked_record, commit_problem, file_name_problem, too_deep
-from licscan.types import FetchErrorCode, FetchFailure, ModelRecord
+from licscan.types import DATASET, MODEL, FetchErrorCode, FetchFailure, ModelRecord
 
 FORMAT = 1
 MARKER = "licscan-store.json"
@@ -39,6 +42,10 @@ DEFAULT_REF = "main"
 
 class StoreError(Exception):
     pass
+
+
+# Top folders per repo type: (refs, records).
+_FOLDERS = {MODEL: ("refs", "models"), DATASET: ("dataset-refs", "datasets")}
 
 
 def _repo_dir(repo_id: str) -> Path:
@@ -119,12 +126,15 @@ class Store:
             raise StoreError(f"{marker}: unsupported format {meta.get('format') if isinstance(meta, dict) else meta!r}")
 
     # -- refs ------------------------------------------------------------------
-    def _ref_path(self, repo_id: str, revision: str | None) -> Path:
-        return self.root / "refs" / _repo_dir(repo_id) / (quote(revision or DEFAULT_REF, safe="") + ".json")
+    def _ref_path(self, repo_id: str, revision: str | None, repo_type: str = MODEL) -> Path:
+        top = _FOLDERS[repo_type][0]
+        return self.root / top / _repo_dir(repo_id) / (quote(revision or DEFAULT_REF, safe="") + ".json")
 
-    def read_ref(self, repo_id: str, revision: str | None) -> tuple[str | FetchFailure, float] | None:
+    def read_ref(
+        self, repo_id: str, revision: str | None, repo_type: str = MODEL
+    ) -> tuple[str | FetchFailure, float] | None:
         """The commit (or recorded failure) a ref pointed to, and when; None if absent or corrupt."""
-        data = self._read_json(self._ref_path(repo_id, revision))
+        data = self._read_json(self._ref_path(repo_id, revision, repo_type))
         if not isinstance(data, dict):
             return None
         fetched_at = data.get("fetched_at")
@@ -140,43 +150,47 @@ class Store:
                 return None
         return None
 
-    def write_ref(self, repo_id: str, revision: str | None, commit: str) -> None:
-        self._write_json(self._ref_path(repo_id, revision), {"commit": commit, "fetched_at": time.time()})
+    def write_ref(self, repo_id: str, revision: str | None, commit: str, repo_type: str = MODEL) -> None:
+        self._write_json(self._ref_path(repo_id, revision, repo_type), {"commit": commit, "fetched_at": time.time()})
 
-    def write_failure(self, repo_id: str, revision: str | None, failure: FetchFailure) -> None:
+    def write_failure(
+        self, repo_id: str, revision: str | None, failure: FetchFailure, repo_type: str = MODEL
+    ) -> None:
         payload = {"error": {"code": failure.code.value, "message": failure.message}, "fetched_at": time.time()}
-        self._write_json(self._ref_path(repo_id, revision), payload)
+        self._write_json(self._ref_path(repo_id, revision, repo_type), payload)
 
     # -- records and files -------------------------------------------------------
-    def _model_dir(self, repo_id: str, commit: str) -> Path:
+    def _model_dir(self, repo_id: str, commit: str, repo_type: str = MODEL) -> Path:
         if not COMMIT.match(commit):
             raise StoreError(f"{commit!r} is not a commit")
-        return self.root / "models" / _repo_dir(repo_id) / commit
+        return self.root / _FOLDERS[repo_type][1] / _repo_dir(repo_id) / commit
 
-    def read_record(self, repo_id: str, commit: str) -> ModelRecord | None:
-        data = self._read_json(self._model_dir(repo_id, commit) / "record.json")
+    def read_record(self, repo_id: str, commit: str, repo_type: str = MODEL) -> ModelRecord | None:
+        data = self._read_json(self._model_dir(repo_id, commit, repo_type) / "record.json")
         if data is None:
             return None
         try:
             record = record_from_json(data)
         except StoreError:
             return None
-        return record if record.sha == commit else None
+        # The folder says the repo type: record.json has the same fields for both.
+        return replace(record, repo_type=repo_type) if record.sha == commit else None
 
     def write_record(self, record: ModelRecord) -> None:
         if record.sha is None:
             raise StoreError(f"{record.repo_id}: a record without a commit cannot be stored")
-        self._write_json(self._model_dir(record.repo_id, record.sha) / "record.json", record_to_json(record))
+        folder = self._model_dir(record.repo_id, record.sha, record.repo_type)
+        self._write_json(folder / "record.json", record_to_json(record))
 
-    def read_file(self, repo_id: str, commit: str, filename: str) -> str | None:
-        path = self._model_dir(repo_id, commit) / "files" / _safe_filename(filename)
+    def read_file(self, repo_id: str, commit: str, filename: str, repo_type: str = MODEL) -> str | None:
+        path = self._model_dir(repo_id, commit, repo_type) / "files" / _safe_filename(filename)
         try:
             return read_regular(path, limits.FILE_BYTES).decode("utf-8")
         except (OSError, UnicodeDecodeError):
             return None
 
-    def write_file(self, repo_id: str, commit: str, filename: str, text: str) -> None:
-        path = self._model_dir(repo_id, commit) / "files" / _safe_filename(filename)
+    def write_file(self, repo_id: str, commit: str, filename: str, text: str, repo_type: str = MODEL) -> None:
+        path = self._model_dir(repo_id, commit, repo_type) / "files" / _safe_filename(filename)
         self._write_bytes(path, text.encode("utf-8"))
 
     # -- primitives ----------------------------------------------------------------
