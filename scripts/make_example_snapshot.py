@@ -1,7 +1,8 @@
 """Regenerate examples/snapshot/ by running `licscan snapshot` against the fake Hub.
 
 The example snapshot is produced by the real fetch path (huggingface_hub
-against the loopback fake Hub serving tests/fixtures/hub), so it is exactly
+against the loopback fake Hub serving tests/fixtures/hub, and the datasets of
+tests/fixtures/hub-datasets that the example models name), so it is exactly
 what `licscan snapshot` writes. Run from the project root:
 
     python scripts/make_example_snapshot.py
@@ -18,13 +19,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from fakehub import FakeHub  # noqa: E402
+from fakehub import FakeHub, iter_fixture_docs  # noqa: E402
 
 
 def main() -> int:
     target = ROOT / "examples" / "snapshot"
     shutil.rmtree(target, ignore_errors=True)
     with FakeHub(ROOT / "tests" / "fixtures" / "hub") as hub:
+        for _, doc in iter_fixture_docs(ROOT / "tests" / "fixtures" / "hub-datasets"):
+            if doc.get("type") == "dataset":  # only the datasets: the example lists none of those models
+                hub.add_repo(doc)
         env = {**os.environ, "HF_ENDPOINT": hub.url, "HF_HUB_CACHE": str(ROOT / "build" / "hf-cache")}
         # The fake Hub's test token: the snapshot then holds the licence files of
         # gated repos too, as it would for a user who was granted access.

@@ -1,10 +1,14 @@
 """A loopback fake of the Hugging Face Hub, good enough for the real ``huggingface_hub`` client.
 
 The server is a stdlib ``ThreadingHTTPServer`` on ``127.0.0.1`` (ephemeral port) running in a daemon
-thread. It serves the two endpoint families licscan needs:
+thread. It serves the endpoint families licscan needs:
 
-* ``GET /api/models/{repo_id}[/revision/{quoted revision}]`` (model info JSON), and
+* ``GET /api/models/{repo_id}[/revision/{quoted revision}]`` (model info JSON),
 * ``HEAD``/``GET /{repo_id}/resolve/{quoted revision}/{quoted filename}`` (file metadata / download),
+* and the same for dataset repos (documents with ``type: dataset``), as ``HfApi.dataset_info`` and
+  ``hf_hub_download(repo_type="dataset")`` ask for them: ``GET /api/datasets/{repo_id}[/revision/{rev}]``
+  and ``HEAD``/``GET /datasets/{repo_id}/resolve/{rev}/{filename}``. Datasets live in their own namespace:
+  a dataset may have the id of a model.
 
 with the response headers and ``X-Error-Code`` values the client needs to raise its typed errors
 (``RepositoryNotFoundError``, ``RevisionNotFoundError``, ``GatedRepoError``, ``RemoteEntryNotFoundError``).
@@ -102,7 +106,7 @@ class RequestLog:
     method: str
     path: str
     status: int
-    kind: str  # "model_info" | "file" | "other"
+    kind: str  # "model_info" | "file" | "dataset_info" | "dataset_file" | "other"
     repo_id: str | None  # repo id as requested (before any rename redirect)
     revision: str | None  # unquoted; None when the URL had no revision (model info of main)
     filename: str | None
@@ -137,10 +141,11 @@ def _card_data_from_readme(text: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _gated_message(repo_id: str) -> str:
+def _gated_message(repo_id: str, repo_type: str = "model") -> str:
+    page = f"datasets/{repo_id}" if repo_type == "dataset" else repo_id
     return (
-        f"Access to model {repo_id} is restricted and you are not in the authorized list. "
-        f"Visit https://huggingface.co/{repo_id} to ask for access."
+        f"Access to {repo_type} {repo_id} is restricted and you are not in the authorized list. "
+        f"Visit https://huggingface.co/{page} to ask for access."
     )
 
 
@@ -168,9 +173,13 @@ class _Repo:
             raise ValueError(f"repo document needs a string 'id': {doc!r:.200}")
         self.doc: dict[str, Any] = copy.deepcopy(dict(doc))
         self.id: str = self.doc["id"]
+        self.repo_type: str = str(self.doc.get("type") or "model")
+        if self.repo_type not in ("model", "dataset"):
+            raise ValueError(f"{self.id}: 'type' must be model or dataset, got {self.repo_type!r}")
         if self.id.count("/") > 1:
             raise ValueError(f"repo id must have at most one '/': {self.id!r}")
-        sha = self.doc.get("sha") or _fake_commit(self.id, "main")
+        namespace = ("datasets",) if self.repo_type == "dataset" else ()  # a dataset's commits differ from a model's
+        sha = self.doc.get("sha") or _fake_commit(*namespace, self.id, "main")
         if not _HEX40.match(str(sha)):
             raise ValueError(f"{self.id}: 'sha' must be 40 lowercase hex digits, got {sha!r}")
         self.sha: str = str(sha)
@@ -319,6 +328,22 @@ class _RepoView:
         return info
 
 
+    def dataset_info(self, *, blobs: bool = False, expand: list[str] | None = None) -> dict[str, Any]:
+        """``GET /api/datasets/...``: the model-info shape minus what only models have (pipeline, library)."""
+        info = self.model_info(blobs=blobs)
+        for key in ("modelId", "library_name", "pipeline_tag", "mask_token", "widgetData", "transformersInfo"):
+            info.pop(key, None)
+        card = self.card_data or {}
+        tags = [str(t) for t in _as_list(self.doc.get("tags")) if isinstance(t, (str, int, float))]
+        tags += [str(t) for t in _as_list(card.get("tags")) if isinstance(t, str)]
+        tags += [f"task_categories:{t}" for t in _as_list(card.get("task_categories")) if isinstance(t, str)]
+        tags += [f"license:{lic}" for lic in _as_list(card.get("license")) if isinstance(lic, str) and lic]
+        info["tags"] = list(dict.fromkeys([*tags, "region:us"]))
+        if expand:
+            info = {k: v for k, v in info.items() if k in ("_id", "id") or k in expand}
+        return info
+
+
 class _Fault:
     NONE = "none"
     STATUS = "status"
@@ -388,6 +413,8 @@ class FakeHub:
         self._log: list[RequestLog] = []
         self._repos: dict[str, _Repo] = {}
         self._renames: dict[str, str] = {}
+        self._datasets: dict[str, _Repo] = {}  # a namespace of its own: a dataset may share a model's id
+        self._dataset_renames: dict[str, str] = {}
         self._request_counter = 0
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -409,29 +436,34 @@ class FakeHub:
             count += 1
         return count
 
+    def _tables(self, repo_type: str) -> tuple[dict[str, _Repo], dict[str, str]]:
+        return (self._datasets, self._dataset_renames) if repo_type == "dataset" else (self._repos, self._renames)
+
     def add_repo(self, doc: dict[str, Any]) -> None:
-        """Add or replace one repository document (same shape as a fixture file)."""
+        """Add or replace one repository document (same shape as a fixture file; ``type: dataset`` for a dataset)."""
         repo = _Repo(doc)
         with self._lock:
-            old = self._repos.get(repo.id)
+            repos, renames = self._tables(repo.repo_type)
+            old = repos.get(repo.id)
             if old is not None:
                 for name in old.renamed_from:
-                    self._renames.pop(name, None)
-            self._repos[repo.id] = repo
+                    renames.pop(name, None)
+            repos[repo.id] = repo
             for name in repo.renamed_from:
-                self._renames[name] = repo.id
+                renames[name] = repo.id
 
-    def remove_repo(self, repo_id: str) -> None:
+    def remove_repo(self, repo_id: str, repo_type: str = "model") -> None:
         with self._lock:
-            repo = self._repos.pop(repo_id, None)
+            repos, renames = self._tables(repo_type)
+            repo = repos.pop(repo_id, None)
             if repo is not None:
                 for name in repo.renamed_from:
-                    self._renames.pop(name, None)
+                    renames.pop(name, None)
 
-    def get_repo(self, repo_id: str) -> dict[str, Any]:
+    def get_repo(self, repo_id: str, repo_type: str = "model") -> dict[str, Any]:
         """A copy of the stored document of ``repo_id`` (raises :class:`RepoNotFound`)."""
         with self._lock:
-            repo = self._repos.get(repo_id)
+            repo = self._tables(repo_type)[0].get(repo_id)
         if repo is None:
             raise RepoNotFound(repo_id)
         return copy.deepcopy(repo.doc)
@@ -441,19 +473,24 @@ class FakeHub:
         with self._lock:
             return sorted(self._repos)
 
-    def commit_of(self, repo_id: str, revision: str | None = None) -> str:
+    @property
+    def dataset_ids(self) -> list[str]:
+        with self._lock:
+            return sorted(self._datasets)
+
+    def commit_of(self, repo_id: str, revision: str | None = None, repo_type: str = "model") -> str:
         """The commit a revision of ``repo_id`` resolves to (raises KeyError if unknown)."""
         with self._lock:
-            repo = self._repos.get(repo_id)
+            repo = self._tables(repo_type)[0].get(repo_id)
         commit = repo.resolve(revision) if repo is not None else None
         if commit is None:
             raise RepoNotFound(f"{repo_id}@{revision}")
         return commit
 
-    def file_bytes(self, repo_id: str, filename: str, revision: str | None = None) -> bytes:
+    def file_bytes(self, repo_id: str, filename: str, revision: str | None = None, repo_type: str = "model") -> bytes:
         """The exact bytes served for a file (e.g. to compare with a download)."""
         with self._lock:
-            repo = self._repos[repo_id]
+            repo = self._tables(repo_type)[0][repo_id]
         commit = repo.resolve(revision)
         if commit is None:
             raise RepoNotFound(f"{repo_id}@{revision}")
@@ -612,16 +649,20 @@ class FakeHub:
 
     def _route(self, seg: list[str]) -> tuple[str, str | None, str | None, str | None, list[str]]:
         """(kind, repo_id, revision, filename, repo_segments) from the raw (still quoted) path segments."""
-        if len(seg) >= 3 and seg[0] == "api" and seg[1] == "models":
+        if len(seg) >= 3 and seg[0] == "api" and seg[1] in ("models", "datasets"):
+            kind = "model_info" if seg[1] == "models" else "dataset_info"
             rest = seg[2:]
             if len(rest) in (1, 2):
-                return "model_info", unquote("/".join(rest)), None, None, rest
+                return kind, unquote("/".join(rest)), None, None, rest
             # Prefer a namespaced repo (`ns/name/revision/x`), fall back to a legacy id (`name/revision/x`).
             if len(rest) == 4 and rest[2] == "revision":
-                return "model_info", unquote("/".join(rest[:2])), unquote(rest[3]), None, rest[:2]
+                return kind, unquote("/".join(rest[:2])), unquote(rest[3]), None, rest[:2]
             if len(rest) == 3 and rest[1] == "revision":
-                return "model_info", unquote(rest[0]), unquote(rest[2]), None, rest[:1]
+                return kind, unquote(rest[0]), unquote(rest[2]), None, rest[:1]
             return "other", None, None, None, []
+        kind, repos, renames = "file", self._repos, self._renames
+        if seg and seg[0] == "datasets":  # /datasets/{repo_id}/resolve/...: hf_hub_url prefixes the repo type
+            kind, repos, renames, seg = "dataset_file", self._datasets, self._dataset_renames, seg[1:]
         candidates: list[int] = []
         if len(seg) >= 5 and seg[2] == "resolve":
             candidates.append(2)
@@ -629,7 +670,7 @@ class FakeHub:
             candidates.append(1)
         if candidates and seg[0] not in ("api", "datasets", "spaces"):
             with self._lock:
-                known = set(self._repos) | set(self._renames)
+                known = set(repos) | set(renames)
             chosen = candidates[0]
             for n in candidates:
                 if unquote("/".join(seg[:n])) in known:
@@ -638,7 +679,7 @@ class FakeHub:
             repo_id = unquote("/".join(seg[:chosen]))
             revision = unquote(seg[chosen + 1])
             filename = unquote("/".join(seg[chosen + 2 :]))
-            return "file", repo_id, revision, filename, seg[:chosen]
+            return kind, repo_id, revision, filename, seg[:chosen]
         return "other", None, None, None, []
 
     def _answer(
@@ -653,36 +694,42 @@ class FakeHub:
         _, repo_id, revision, filename, repo_segments = route
         if kind == "other" or repo_id is None or method not in ("GET", "HEAD"):
             return self._json_error(404, None, "Sorry, we can't find the page you are looking for.")
-        if kind == "model_info" and method != "GET":
+        info = kind in ("model_info", "dataset_info")
+        if info and method != "GET":
             return self._json_error(404, None, "Sorry, we can't find the page you are looking for.")
+        repo_type = "dataset" if kind.startswith("dataset") else "model"
         with self._lock:
-            repo = self._repos.get(repo_id)
-            new_id = self._renames.get(repo_id) if repo is None else None
+            repos, renames = self._tables(repo_type)
+            repo = repos.get(repo_id)
+            new_id = renames.get(repo_id) if repo is None else None
         if repo is None and new_id is not None:
             # Renamed repo: same path with the new id, relative Location (same origin), like the Hub.
-            prefix = "/api/models/" if kind == "model_info" else "/"
-            tail = seg[(2 if kind == "model_info" else 0) + len(repo_segments) :]
-            location = prefix + quote(new_id, safe="/") + ("/" + "/".join(tail) if tail else "")
+            prefix = {"model_info": "/api/models/", "dataset_info": "/api/datasets/", "dataset_file": "/datasets/"}
+            skip = {"model_info": 2, "dataset_info": 2, "dataset_file": 1}.get(kind, 0)
+            tail = seg[skip + len(repo_segments) :]
+            location = prefix.get(kind, "/") + quote(new_id, safe="/") + ("/" + "/".join(tail) if tail else "")
             return _Answer(307, {"Location": location}, b"")
         if repo is None:
             return self._json_error(404, "RepoNotFound", "Repository not found")
         if repo.private and not token_ok:  # the Hub does not reveal that a private repo exists
             return self._json_error(401, "RepoNotFound", "Repository not found")
         if repo.api_access == "gated-denied" and not token_ok:
-            return self._json_error(403, "GatedRepo", _gated_message(repo.id))
+            return self._json_error(403, "GatedRepo", _gated_message(repo.id, repo_type))
         commit = repo.resolve(revision)
         if commit is None:
             return self._json_error(404, "RevisionNotFound", f"Invalid rev id: {revision}")
         view = repo.view(commit)
-        if kind == "model_info":
+        if info:
             expand = query.get("expand") or query.get("expand[]")
             blobs = (query.get("blobs") or ["false"])[0].lower() in ("1", "true")
-            body = json.dumps(view.model_info(blobs=blobs, expand=expand), ensure_ascii=False).encode("utf-8")
+            answer = view.model_info if kind == "model_info" else view.dataset_info
+            body = json.dumps(answer(blobs=blobs, expand=expand), ensure_ascii=False).encode("utf-8")
             return _Answer(200, {"Content-Type": "application/json; charset=utf-8"}, body)
         # file
         gated = view.doc.get("gated", False) in ("auto", "manual") or repo.api_access == "gated-denied"
         if gated and not token_ok:
-            return self._json_error(403, "GatedRepo", _gated_message(repo.id), {"X-Repo-Commit": commit})
+            message = _gated_message(repo.id, repo_type)
+            return self._json_error(403, "GatedRepo", message, {"X-Repo-Commit": commit})
         assert filename is not None
         content = view.files.get(filename)
         if content is None:

@@ -27,6 +27,7 @@ from licscan.cli import main
 from licscan.report import FORMATS, get_renderer
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
+DATASET_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "hub-datasets"
 DATA = Path(__file__).resolve().parent / "data"
 UPDATE = os.environ.get("LICSCAN_UPDATE_GOLDEN", "").strip().lower() in ("1", "true", "yes")
 
@@ -63,6 +64,16 @@ example-org/hostile-readme
 example-org/bare-repo
 example-org/restricted-preview
 nobody/no-such-model
+
+# Models whose cards name training data, and datasets the product uses (tests/fixtures/hub-datasets)
+HuggingFaceH4/zephyr-7b-beta
+example-org/alpaca-lora-support
+example-org/chat-free-names
+datasets/allenai/c4
+datasets/tatsu-lab/alpaca
+datasets/lmsys/lmsys-chat-1m
+https://huggingface.co/datasets/databricks/databricks-dolly-15k
+datasets/nobody/no-such-dataset
 """
 
 POLICY = """\
@@ -94,6 +105,12 @@ exceptions:
     expires: 2025-06-30
     approved_by: legal@example.com
 on_fetch_error: deny
+datasets:
+  classes:
+    copyleft: allow
+training_data:
+  non-commercial: review
+  unknown: allow
 """
 
 # A copyleft model: no fixture repo has one, and every class should appear in the goldens.
@@ -174,6 +191,7 @@ def check_golden(name: str, text: str) -> None:
 def test_scan_document_is_current(fake_hub: Any, tmp_path: Path) -> None:
     """A fresh scan has the same shape as the frozen input (regenerated with LICSCAN_UPDATE_GOLDEN=1)."""
     fake_hub.add_repo(GPL_REPO)
+    fake_hub.load_dir(DATASET_FIXTURES)
     fresh = build_scan_document(fake_hub.url, tmp_path)
     if UPDATE:
         (GOLDEN / "scan.json").write_text(json.dumps(fresh, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -184,6 +202,9 @@ def test_scan_document_is_current(fake_hub: Any, tmp_path: Path) -> None:
     for new, old in zip(fresh["models"], frozen["models"], strict=True):
         assert sorted(new) == sorted(old)
         assert new["manifest"] == old["manifest"]
+    assert [d["repo_id"] for d in fresh["datasets"]] == [d["repo_id"] for d in frozen["datasets"]]
+    for new, old in zip(fresh["datasets"], frozen["datasets"], strict=True):
+        assert sorted(new) == sorted(old)
 
 
 def test_the_input_covers_what_the_reports_show(scan_doc: dict[str, Any]) -> None:
@@ -306,7 +327,7 @@ def test_spdx_packages_licences_and_lineage(scan_doc: dict[str, Any]) -> None:
     assert ("example-org/llama-3.1-8b-support-bot", "meta-llama/Llama-3.1-8B-Instruct") in descends
     assert ("meta-llama/Llama-3.1-8B-Instruct", "meta-llama/Llama-3.1-8B") in descends
     described = [r for r in data["relationships"] if r["relationshipType"] == "DESCRIBES"]
-    assert len(described) == len(scan_doc["models"])
+    assert len(described) == len(scan_doc["models"]) + len(scan_doc["datasets"])  # listed datasets are packages
 
 
 def test_sarif_matches_the_sarif_2_1_0_schema(scan_doc: dict[str, Any]) -> None:
@@ -323,14 +344,17 @@ def test_sarif_results_point_at_the_manifest_line(scan_doc: dict[str, Any]) -> N
     run = json.loads(render("sarif", scan_doc))["runs"][0]
     rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
     assert {"verdict/deny", "verdict/review", "license-mismatch"} <= set(rules)
-    lines = {m["repo_id"]: m["manifest"]["line"] for m in scan_doc["models"]}
+    lines = {("model", m["repo_id"]): m["manifest"]["line"] for m in scan_doc["models"]}
+    lines.update({("dataset", d["repo_id"]): d["manifest"]["line"] for d in scan_doc["datasets"]})
     denied = [r for r in run["results"] if r["ruleId"] == "verdict/deny"]
-    assert len(denied) == scan_doc["summary"]["by_verdict"]["deny"]
+    summary = scan_doc["summary"]
+    assert len(denied) == summary["by_verdict"]["deny"] + summary["datasets_by_verdict"]["deny"]
     for result in run["results"]:
         assert rules[result["ruleIndex"]] == result["ruleId"]
         location = result["locations"][0]["physicalLocation"]
         assert location["artifactLocation"]["uri"] == "models.txt"
-        assert location["region"]["startLine"] == lines[result["properties"]["model"]]
+        kind = "dataset" if "dataset" in result["properties"] else "model"
+        assert location["region"]["startLine"] == lines[(kind, result["properties"][kind])]
         assert result["level"] in ("error", "warning", "note")
     fingerprints = [r["partialFingerprints"]["licscanModelRule/v1"] for r in run["results"]]
     assert len(set(fingerprints)) == len(fingerprints)
@@ -345,8 +369,9 @@ def test_cyclonedx_validates_against_the_1_6_schema(scan_doc: dict[str, Any]) ->
     assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(text) is None
     bom = json.loads(text)
     assert bom["specVersion"] == "1.6"
-    models = {f"{c.get('group')}/{c['name']}": c for c in bom["components"]}
+    models = {f"{c.get('group')}/{c['name']}": c for c in bom["components"] if c["type"] != "data"}
     assert {c["type"] for c in models.values()} == {"machine-learning-model"}
+    assert len(models) == len(scan_doc["models"])  # datasets are data components (tests/test_datasets_reports.py)
     bot = models["example-org/llama-3.1-8b-support-bot"]
     ancestor = bot["pedigree"]["ancestors"][0]
     assert ancestor["name"] == "Llama-3.1-8B-Instruct"

@@ -27,30 +27,33 @@ def explain(
     verify_text: bool,
     policy_path: Path | None,
 ) -> None:
-    """Print the whole reasoning for REPO[@REV]: metadata, files, detection, lineage, obligations.
+    """Print the whole reasoning for REPO[@REV] (or datasets/REPO[@REV]): metadata, files, detection, lineage,
+    training data, obligations.
 
-    \b
+    
     Examples:
       licscan explain meta-llama/Llama-3.2-1B@main
       licscan explain example-org/llama-3.1-8b-support-bot --snapshot examples/snapshot
+      licscan explain datasets/allenai/c4
     """
-    from licscan.manifest.refs import split_reference
+    from licscan.manifest.refs import split_repo_reference
     from licscan.scan import scan
-    from licscan.types import ModelRef
+    from licscan.types import DATASET, ModelRef
 
-    repo_id, revision, problem = split_reference(reference.strip())
+    repo_type, repo_id, revision, problem = split_repo_reference(reference.strip())
     if problem:
         fail(f"{reference}: {problem}")
     db = load_db()
     policy, policy_file = read_policy_option(policy_path, db)
     source = build_source(snapshot, cache_dir, no_cache, cache_ttl, 120.0)
-    ref = ModelRef(repo_id=repo_id, revision=revision, path="<command line>", line=0)
+    ref = ModelRef(repo_id=repo_id, revision=revision, path="<command line>", line=0, repo_type=repo_type)
     result = scan([ref], source, db, jobs=4, verify_text=verify_text, upstreams=load_upstream_table())
     result = apply_policy(result, policy, policy_file)
     from licscan.report.explain import render_explanation
     from licscan.report.json_report import model_json
     from licscan.text import terminal
 
+    item = result.datasets[0] if repo_type == DATASET else result.models[0]
     # Card values and error bodies are a stranger's text: nothing in them may drive the terminal.
-    click.echo(terminal(render_explanation(model_json(result.models[0]), result.models[0].record)))
+    click.echo(terminal(render_explanation(model_json(item), item.record)))
     sys.exit(EXIT_FETCH_FAILED if result.fetch_failed else EXIT_OK)

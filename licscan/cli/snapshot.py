@@ -20,7 +20,8 @@ from licscan.errors import EXIT_FETCH_FAILED, EXIT_OK
 @jobs_opt
 @timeout_opt
 def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int | str, timeout: float) -> None:
-    """Write the metadata and licence files of MANIFESTS' models and their bases to a folder.
+    """Write the metadata and licence files of MANIFESTS' models, their bases and the datasets they use
+    (listed, or named as training data) to a folder.
 
     ``licscan scan --snapshot DIR`` then scans with no network at all.
 
@@ -43,6 +44,7 @@ def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int | str, timeout
     from licscan.sources.retry import RetryPolicy
     from licscan.sources.store import Store, StoreError
     from licscan.textscan import text_files
+    from licscan.types import DATASET
 
     quiet_hub_client()
     hub = HubSource(endpoint=endpoint(), policy=RetryPolicy(budget=timeout))
@@ -62,7 +64,24 @@ def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int | str, timeout
                 stored = recorder.store.read_record(base.repo_id, base.revision)
                 if stored is not None:
                     records[(stored.repo_id, stored.sha)] = stored
+    datasets = {}
+    for item in result.datasets:
+        if item.record is not None:
+            datasets[(item.record.repo_id, item.record.sha)] = item.record
+    for model in result.models:
+        for entry in model.training_data:
+            if entry.repo_id and entry.revision:
+                stored = recorder.store.read_record(entry.repo_id, entry.revision, DATASET)
+                if stored is not None:
+                    datasets[(stored.repo_id, stored.sha)] = stored
     files = 0
+    for record in datasets.values():
+        for name in text_files(record):  # a dataset has no lineage: its licence texts are all a scan reads
+            try:
+                recorder.fetch_file(record, name)
+                files += 1
+            except SourceError as exc:
+                warn(exc.failure.message)
     for record in records.values():
         # Every file a scan could read (licence texts with --verify-text, lineage evidence), so that
         # scanning the snapshot reaches the same answers offline.
@@ -75,7 +94,7 @@ def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int | str, timeout
                 warn(exc.failure.message)
     failed = sum(1 for m in result.models if m.failure is not None)
     click.echo(
-        f"wrote {len(records)} model records and {files} licence files to {output}"
+        f"wrote {len(records)} model records, {len(datasets)} dataset records and {files} licence files to {output}"
         + (f"; {failed} models could not be fetched" if failed else ""),
         err=True,
     )

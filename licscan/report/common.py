@@ -37,10 +37,11 @@ def hub_base(doc: dict[str, Any]) -> str:
     return DEFAULT_HUB
 
 
-def hub_url(doc: dict[str, Any], repo_id: str, revision: str | None) -> str:
-    """The model's page on the Hub, at ``revision`` when it is known."""
+def hub_url(doc: dict[str, Any], repo_id: str, revision: str | None, repo_type: str = "model") -> str:
+    """The model's (or dataset's) page on the Hub, at ``revision`` when it is known."""
     # Percent-encoded: the document is input too, and a URL must stay one URL in every format.
-    base = f"{hub_base(doc)}/{quote(repo_id, safe='/')}"
+    prefix = "datasets/" if repo_type == "dataset" else ""
+    base = f"{hub_base(doc)}/{prefix}{quote(repo_id, safe='/')}"
     return f"{base}/tree/{quote(revision, safe='')}" if revision else base
 
 
@@ -103,6 +104,16 @@ def lineage(model: dict[str, Any]) -> list[dict[str, Any]]:
         current = str(bases[nxt]["repo_id"]).lower()
 
 
+def datasets_of(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The datasets the manifests list (absent from documents written before licscan read datasets)."""
+    return list(doc.get("datasets") or [])
+
+
+def flagged_training_data(model: dict[str, Any]) -> list[dict[str, Any]]:
+    """A model's training data that legal should look at: anything not known to be permissive, or gated."""
+    return [t for t in model.get("training_data") or [] if t.get("class") != "permissive" or t.get("gated")]
+
+
 def content_hash(doc: dict[str, Any]) -> str:
     """A stable hash of the document: deterministic identifiers for SPDX and CycloneDX."""
     canonical = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -110,7 +121,11 @@ def content_hash(doc: dict[str, Any]) -> str:
 
 
 def purl(doc: dict[str, Any], repo_id: str, revision: str | None) -> str:
-    """``pkg:huggingface/org/name@commit`` (purl type ``huggingface``), with the endpoint when it is not the Hub."""
+    """``pkg:huggingface/org/name@commit`` (purl type ``huggingface``), with the endpoint when it is not the Hub.
+
+    The purl spec's ``huggingface`` type is defined for models only: datasets get no purl (their Hub URL
+    identifies them), rather than one a purl reader would take for a model of the same id.
+    """
     parts = [quote(part, safe="") for part in repo_id.split("/") if part]
     text = "pkg:huggingface/" + "/".join(parts)
     if revision:

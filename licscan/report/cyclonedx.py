@@ -1,5 +1,11 @@
 """CycloneDX 1.6 JSON: one ``machine-learning-model`` component per manifest model, base models as pedigree.
 
+Datasets are ``data`` components: the ones the manifests list, and every training-data entry a model
+card names (an entry that is no readable Hub dataset is still a component, marked unresolved, so the
+inventory says what the card claims). Each model's ``modelCard.modelParameters.datasets`` references its
+training data by bom-ref; cyclonedx-python-lib does not model ``modelCard`` yet, so it is added to the
+library's JSON output (and the whole BOM is checked against the 1.6 schema by the tests).
+
 Built with ``cyclonedx-python-lib`` rather than by hand: it is the CycloneDX
 project's own library, actively maintained, models 1.6 (the
 ``machine-learning-model`` type, licence acknowledgements, nested pedigree),
@@ -24,11 +30,40 @@ if TYPE_CHECKING:
 
 
 def render_cyclonedx(doc: dict[str, Any]) -> str:
+    import json
+
     from cyclonedx.output import make_outputter
     from cyclonedx.schema import OutputFormat, SchemaVersion
 
     text = make_outputter(to_bom(doc), OutputFormat.JSON, SchemaVersion.V1_6).output_as_string(indent=2)
-    return str(text) + "\n"
+    cards = _model_cards(doc)
+    if not cards:
+        return str(text) + "\n"
+    bom = json.loads(text)
+    for component in bom.get("components") or []:
+        refs = cards.get(component.get("bom-ref"), [])
+        if refs:
+            component["modelCard"] = {"modelParameters": {"datasets": [{"ref": r} for r in refs]}}
+    return json.dumps(bom, indent=2) + "\n"
+
+
+def _dataset_ref(entry: dict[str, Any], index: int) -> str:
+    """bom-ref of a dataset: ``datasets/org/name@commit``, or the card's value for an entry no Hub id names."""
+    if entry.get("repo_id"):
+        return "datasets/" + _bom_ref(str(entry["repo_id"]), entry.get("revision"))
+    return f"datasets/unresolved-{index}:{entry.get('value')}"
+
+
+def _model_cards(doc: dict[str, Any]) -> dict[str, list[str]]:
+    """bom-ref of each model that names training data -> the bom-refs of its data components."""
+    out: dict[str, list[str]] = {}
+    for index, model in enumerate(doc["models"]):
+        refs = [_dataset_ref(t, index) for t in model.get("training_data") or []]
+        if refs:
+            out[_bom_ref(model["repo_id"], model.get("revision") or model.get("requested_revision"))] = list(
+                dict.fromkeys(refs)
+            )
+    return out
 
 
 def to_bom(doc: dict[str, Any]) -> Any:
@@ -50,7 +85,72 @@ def to_bom(doc: dict[str, Any]) -> Any:
     bom = Bom(serial_number=uuid.uuid5(uuid.NAMESPACE_URL, "licscan:" + content_hash(doc)), metadata=metadata)
     for model in doc["models"]:
         bom.components.add(_model_component(doc, model))
+    for component in _data_components(doc):
+        bom.components.add(component)
     return bom
+
+
+def _data_components(doc: dict[str, Any]) -> list[Component]:
+    """A ``data`` component per listed dataset and per training-data entry, each bom-ref once."""
+    from cyclonedx.model import ExternalReference, ExternalReferenceType, Property, XsUri
+    from cyclonedx.model.component import Component, ComponentType
+    from cyclonedx.model.license import LicenseAcknowledgement
+
+    out: dict[str, Component] = {}
+    listed = [(d, None, _bom_ref_of_dataset(d)) for d in doc.get("datasets") or []]
+    trained = [
+        (t, model, _dataset_ref(t, index))
+        for index, model in enumerate(doc["models"])
+        for t in model.get("training_data") or []
+    ]
+    for entry, model, ref in [*listed, *trained]:
+        if ref in out:
+            continue
+        repo_id = entry.get("repo_id")
+        group, _, name = str(repo_id or "").rpartition("/")
+        properties = [Property(name="licscan:class", value=str(entry.get("class")))]
+        licences = []
+        if model is None:  # listed in a manifest: concluded and declared, like a model
+            if entry.get("class") != "unknown" and entry.get("license"):
+                licences.append(_licence(entry["license"], LicenseAcknowledgement.CONCLUDED))
+            if entry.get("declared_license"):
+                licences.append(_licence(entry["declared_license"], LicenseAcknowledgement.DECLARED))
+            if entry.get("verdict"):
+                properties.append(Property(name="licscan:verdict", value=str(entry["verdict"])))
+            properties += [Property(name="licscan:finding", value=str(f["code"])) for f in entry.get("findings") or []]
+            manifest = entry.get("manifest") or {}
+            properties.append(Property(name="licscan:manifest", value=f"{manifest.get('path')}:{manifest.get('line')}"))
+        else:
+            if entry.get("license"):
+                licences.append(_licence(entry["license"], LicenseAcknowledgement.DECLARED))
+            properties.append(Property(name="licscan:training-data-of", value=str(entry.get("from"))))
+            if not entry.get("resolved"):
+                properties.append(Property(name="licscan:unresolved", value=str(entry.get("failure") or "true")))
+        if entry.get("gated"):
+            properties.append(Property(name="licscan:gated", value=str(entry["gated"])))
+        references = []
+        if repo_id:
+            references.append(
+                ExternalReference(
+                    type=ExternalReferenceType.WEBSITE,
+                    url=XsUri(hub_url(doc, str(repo_id), entry.get("revision"), "dataset")),
+                )
+            )
+        out[ref] = Component(
+            type=ComponentType.DATA,
+            group=group or None,
+            name=name or str(entry.get("value") or "unnamed"),
+            version=entry.get("revision"),
+            bom_ref=ref,
+            licenses=licences,
+            external_references=references,
+            properties=properties,
+        )
+    return list(out.values())
+
+
+def _bom_ref_of_dataset(dataset: dict[str, Any]) -> str:
+    return "datasets/" + _bom_ref(str(dataset["repo_id"]), dataset.get("revision") or dataset.get("requested_revision"))
 
 
 def _timestamp(doc: dict[str, Any]) -> dt.datetime:

@@ -14,11 +14,12 @@ def render_explanation(m: dict[str, Any], record: Any) -> str:
     say("")
     say("Metadata seen:")
     card = record.card_data if record is not None else {}
-    for key in ("license", "license_name", "license_link", "base_model", "base_model_relation"):
+    for key in ("license", "licenses", "license_name", "license_link", "base_model", "base_model_relation", "datasets"):
         if key in card:
             say(f"  {key}: {clip(card[key], 160)}")
     if record is not None:
-        say(f"  gated: {record.gated}; pipeline_tag: {record.pipeline_tag}")
+        kind = f"pipeline_tag: {record.pipeline_tag}" if record.repo_type != "dataset" else "a dataset repo"
+        say(f"  gated: {record.gated}; {kind}")
         files = sorted(record.files) if record.files else []
         say("Files read: " + (", ".join(files) if files else "none (card metadata was enough)"))
     say("")
@@ -41,6 +42,20 @@ def render_explanation(m: dict[str, Any], record: Any) -> str:
     for o in m["obligations"]:
         data = ", ".join(f"{k}={o[k]}" for k in ("threshold", "regions", "applies_to", "link") if k in o)
         say(f"  [ ] {o['kind']} ({o['license']}): {o['summary']}" + (f" [{data}]" if data else ""))
+    say("")
+    trained = m.get("training_data") or []
+    say(
+        "Training data (it does not change the class; the policy's training_data: decides):"
+        if trained
+        else "Training data: none named"
+    )
+    for t in trained:
+        name = t["repo_id"] or repr(t["value"])
+        lic = t["license"]["id"] if t.get("license") else "no known licence"
+        origin = "" if str(t["from"]).lower() == str(m["repo_id"]).lower() else f", named by base {t['from']}"
+        state = f" (could not be read: {t['failure']})" if not t["resolved"] else ""
+        gated = f", gated ({t['gated']})" if t.get("gated") else ""
+        say(f"  - {clip(name, 120)}: {lic} ({t['class']}{gated}{origin}){clip(state, 300)}")
     say("")
     say("Findings:" if m["findings"] else "Findings: none")
     for f in m["findings"]:

@@ -18,6 +18,7 @@ from licscan.report.common import (
     CLASSES,
     VERDICTS,
     attention_key,
+    datasets_of,
     hub_url,
     is_commit,
     lineage,
@@ -43,7 +44,7 @@ _REACH_SHOWN = 12
 _UNTIL = re.compile(r"valid until (\d{4}-\d{2}-\d{2})")
 _EXPIRED = re.compile(r"expired on (\d{4}-\d{2}-\d{2})")
 _APPROVED = re.compile(r"approved by ([^;]+?)(?:;|\. It overrides|$)")
-_REASON = re.compile(r"this model: (.+?)(?:; approved by|; valid until|\. It overrides|$)")
+_REASON = re.compile(r"this (?:model|dataset): (.+?)(?:; approved by|; valid until|\. It overrides|$)")
 
 
 def template_dir() -> Path:
@@ -112,6 +113,7 @@ def view(doc: dict[str, Any]) -> dict[str, Any]:
         "blocked": [models[i] for i in order if models[i]["verdict"] in ("deny", "review") or models[i]["todo"]],
         "baseline": _baseline(doc, models),
         "notice": _notice(doc),
+        **_datasets_view(doc, catalogue),
     }
 
 
@@ -235,6 +237,40 @@ def apis_view(doc: dict[str, Any]) -> list[dict[str, Any]] | None:
     return out
 
 
+def _datasets_view(doc: dict[str, Any], catalogue: dict[str, Any]) -> dict[str, Any]:
+    """The Datasets section: the listed datasets, most urgent first, with counts by class."""
+    listed = datasets_of(doc)
+    datasets = [_model(doc, i, d, catalogue, kind="dataset") for i, d in enumerate(listed)]
+    order = sorted(range(len(datasets)), key=lambda i: attention_key(listed[i]))
+    by_class = (doc.get("summary") or {}).get("datasets_by_class") or {}
+    return {
+        "datasets": [datasets[i] for i in order],
+        "dataset_classes": [{"key": c, "label": _CLASS_LABEL[c], "count": by_class.get(c, 0)} for c in CLASSES],
+    }
+
+
+def _training(doc: dict[str, Any], m: dict[str, Any], catalogue: dict[str, Any]) -> list[dict[str, Any]]:
+    """A model's training data for its details: what the card wrote, the dataset, its licence and class."""
+    out = []
+    for t in m.get("training_data") or []:
+        repo_id = t.get("repo_id")
+        origin = str(t.get("from") or "")
+        out.append(
+            {
+                "name": display(repo_id or t.get("value"), 300),
+                "url": _link(hub_url(doc, str(repo_id), t.get("revision"), "dataset")) if repo_id else None,
+                "written": display(t.get("value"), 300) if t.get("value") != repo_id else None,
+                "licence": _licence(t.get("license"), catalogue),
+                "cls": t.get("class") if t.get("class") in _CLASS_LABEL else "unknown",
+                "cls_label": _CLASS_LABEL.get(t.get("class") or "", "Unknown"),
+                "via": display(origin, 300) if origin.lower() != str(m["repo_id"]).lower() else None,
+                "gated": display(t["gated"], 20) if t.get("gated") else None,
+                "failure": display(t["failure"], 400) if t.get("failure") else None,
+            }
+        )
+    return out
+
+
 def _chart(by_class: dict[str, int]) -> dict[str, Any]:
     """Horizontal bars, one per class, scaled to the largest count (the SVG is laid out here, not in CSS)."""
     top = max([1, *by_class.values()])
@@ -290,7 +326,9 @@ def _licence(lic: dict[str, Any] | None, catalogue: dict[str, Any] | None = None
     }
 
 
-def _model(doc: dict[str, Any], index: int, m: dict[str, Any], catalogue: dict[str, Any]) -> dict[str, Any]:
+def _model(
+    doc: dict[str, Any], index: int, m: dict[str, Any], catalogue: dict[str, Any], kind: str = "model"
+) -> dict[str, Any]:
     from licscan.report.common import needs_attention
 
     lic = _licence(m.get("license"), catalogue)
@@ -301,11 +339,11 @@ def _model(doc: dict[str, Any], index: int, m: dict[str, Any], catalogue: dict[s
     manifest = m.get("manifest") or {}
     reasons = [r for r in m.get("reasons") or [] if r.get("rule") != "exception"]
     return {
-        "anchor": f"m-{index + 1}",
+        "anchor": f"{'d' if kind == 'dataset' else 'm'}-{index + 1}",
         "index": index,
         "label": display(model_label(m), 300),
         "repo_id": display(m["repo_id"], 300),
-        "url": _link(hub_url(doc, str(m["repo_id"]), revision)),
+        "url": _link(hub_url(doc, str(m["repo_id"]), revision, kind)),
         "requested": display(m["requested_revision"], 120) if m.get("requested_revision") else None,
         "revision": display(revision, 80) if revision else None,
         "revision_short": display(revision[:12] if is_commit(revision) else revision, 80) if revision else None,
@@ -365,6 +403,7 @@ def _model(doc: dict[str, Any], index: int, m: dict[str, Any], catalogue: dict[s
             for r in reasons
         ],
         "exceptions": _exceptions(m),
+        "training_data": _training(doc, m, catalogue),
         "attention": needs_attention(m),
         "attention_rank": index,
         "search": " ".join(

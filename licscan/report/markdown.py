@@ -18,6 +18,8 @@ from licscan.report.common import (
     CLASSES,
     VERDICTS,
     by_attention,
+    datasets_of,
+    flagged_training_data,
     hub_url,
     lineage,
     model_label,
@@ -115,6 +117,17 @@ class _Builder:
         )
         if shown < len(attention):
             left_out.append(_omitted(attention[shown:], "in the attention table"))
+        datasets = datasets_of(self.doc)
+        flagged = by_attention(d for d in datasets if needs_attention(d))
+        if flagged:
+            shown_datasets = self.table(
+                f"### Datasets needing attention ({len(flagged)} of {len(datasets)})\n\n",
+                flagged,
+                open_rows=True,
+                kind="dataset",
+            )
+            if shown_datasets < len(flagged):
+                left_out.append(_omitted(flagged[shown_datasets:], "in the datasets table", "dataset"))
         if others:
             shown_others = self.table(
                 f"<details><summary>Other models ({len(others)})</summary>\n\n", others, open_rows=False
@@ -132,22 +145,24 @@ class _Builder:
         )
         return "".join(self.parts)
 
-    def table(self, heading: str, models: list[dict[str, Any]], *, open_rows: bool, empty: str = "") -> int:
+    def table(
+        self, heading: str, models: list[dict[str, Any]], *, open_rows: bool, empty: str = "", kind: str = "model"
+    ) -> int:
         if not models:
             if empty:
                 self.add(heading + empty + "\n")
             return 0
         policy = self.doc.get("policy") is not None
-        head = "| | Model | Class | Licence | " + ("Verdict | " if policy else "") + "Why |\n"
+        head = f"| | {kind.capitalize()} | Class | Licence | " + ("Verdict | " if policy else "") + "Why |\n"
         head += "|---|---|---|---|" + ("---|" if policy else "") + "---|\n"
         closing = "\n" if open_rows else "\n</details>\n\n"
         block = heading + head
-        if not self.fits(block + _row(self.doc, models[0], policy) + closing):
+        if not self.fits(block + _row(self.doc, models[0], policy, kind) + closing):
             return 0
         self.add(block)
         shown = 0
         for model in models:
-            row = _row(self.doc, model, policy)
+            row = _row(self.doc, model, policy, kind)
             if not self.fits(row + closing):
                 break
             self.add(row)
@@ -180,6 +195,10 @@ def _header(doc: dict[str, Any]) -> str:
         lines.append(f"## licscan: {total} models\n")
     classes = " · ".join(f"{_CLASS_ICON[c]} {summary['by_class'].get(c, 0)} {c}" for c in CLASSES)
     lines.append(f"**Classes:** {classes}\n")
+    if summary.get("datasets"):
+        data = summary.get("datasets_by_class") or {}
+        counts = " · ".join(f"{_CLASS_ICON[c]} {data.get(c, 0)} {c}" for c in CLASSES if data.get(c))
+        lines.append(f"**Datasets:** {summary['datasets']} — {counts}\n")
     if summary.get("fetch_failures"):
         lines.append(f"**Could not be fetched:** {summary['fetch_failures']}\n")
     manifests = ", ".join(md_escape(m, 100) for m in doc.get("manifests") or []) or "–"
@@ -214,9 +233,10 @@ def _why(model: dict[str, Any]) -> str:
     return ", ".join(dict.fromkeys(parts)) or "–"
 
 
-def _row(doc: dict[str, Any], model: dict[str, Any], policy: bool) -> str:
+def _row(doc: dict[str, Any], model: dict[str, Any], policy: bool, kind: str = "model") -> str:
     icon = _ICON.get(model.get("verdict") or "", _CLASS_ICON.get(model["class"], ""))
-    name = f"[{md_escape(model_label(model), 120)}]({hub_url(doc, model['repo_id'], model.get('revision'))})"
+    url = hub_url(doc, model["repo_id"], model.get("revision"), kind)
+    name = f"[{md_escape(model_label(model), 120)}]({url})"
     manifest = model.get("manifest") or {}
     where = f"<br><sub>{md_escape(manifest.get('path'), 80)}:{manifest.get('line')}</sub>"
     cells = [icon, name + where, md_escape(model["class"], 40), _licence(model)]
@@ -258,10 +278,24 @@ def _details(doc: dict[str, Any], model: dict[str, Any]) -> str:
     kinds = sorted({str(o.get("kind")) for o in model.get("obligations") or []})
     if kinds:
         lines.append("- Obligations: " + ", ".join(md_escape(k, 40) for k in kinds))
+    data = flagged_training_data(model)
+    if data:
+        lines.append("- Training data to look at: " + "; ".join(_training(model, t) for t in data[:12]))
     return "\n".join(lines) + "\n\n</details>\n\n"
 
 
-def _omitted(models: list[dict[str, Any]], where: str) -> str:
+def _training(model: dict[str, Any], entry: dict[str, Any]) -> str:
+    name = md_escape(entry.get("repo_id") or entry.get("value"), 120)
+    lic = entry.get("license")
+    parts = [md_escape(lic["id"], 60) if lic else "no known licence", md_escape(entry.get("class"), 40)]
+    if entry.get("gated"):
+        parts.append("gated")
+    if str(entry.get("from", "")).lower() != str(model["repo_id"]).lower():
+        parts.append(f"via {md_escape(entry.get('from'), 120)}")
+    return f"{name} ({', '.join(parts)})"
+
+
+def _omitted(models: list[dict[str, Any]], where: str, noun_one: str = "model") -> str:
     """``312 more models (verdicts: 300 allow, 12 review; classes: 290 permissive, 22 copyleft) not shown …``."""
     verdicts = Counter(m.get("verdict") for m in models if m.get("verdict"))
     classes = Counter(m["class"] for m in models)
@@ -269,5 +303,5 @@ def _omitted(models: list[dict[str, Any]], where: str) -> str:
     if verdicts:
         kinds.append("verdicts: " + ", ".join(f"{n} {v}" for v, n in verdicts.most_common()))
     kinds.append("classes: " + ", ".join(f"{n} {c}" for c, n in classes.most_common()))
-    noun = "model" if len(models) == 1 else "models"
+    noun = noun_one if len(models) == 1 else noun_one + "s"
     return f"{len(models)} more {noun} ({'; '.join(kinds)}) not shown {where}"

@@ -86,6 +86,33 @@ _FINDING_RULES: dict[str, tuple[str, str, str]] = {
         "Policy exception expired",
         "A policy exception for this model is past its expiry date and no longer applies.",
     ),
+    "training-data-non-commercial": (
+        "warning",
+        "Trained on non-commercial data",
+        "The model's card (or a base model's) names training data under a non-commercial licence. The data's "
+        "licence does not by itself change the model's class; legal must check what it allows.",
+    ),
+    "training-data-unknown": (
+        "warning",
+        "Training data under an unknown licence",
+        "The model's card (or a base model's) names training data whose licence licscan cannot identify.",
+    ),
+    "training-data-gated": (
+        "warning",
+        "Trained on gated data",
+        "The model's card (or a base model's) names a gated dataset, whose access terms may add conditions.",
+    ),
+    "training-data-unresolved": (
+        "warning",
+        "Training data unresolved",
+        "The model's card (or a base model's) names training data that is no readable Hub dataset "
+        "(a free name, a link elsewhere, a deleted or private dataset, a model id).",
+    ),
+    "dataset-gated": (
+        "warning",
+        "Gated dataset",
+        "The dataset is gated on the Hub: each user accepts access terms that may add conditions to its licence.",
+    ),
 }
 _VERDICT_RULES: dict[str, tuple[str, str, str]] = {
     "verdict/deny": (
@@ -128,13 +155,15 @@ def to_sarif(doc: dict[str, Any], *, root: str | None = None) -> dict[str, Any]:
     catalogue = {**_FINDING_RULES, **_VERDICT_RULES, **_CLASS_RULES}
     results: list[dict[str, Any]] = []
     seen: dict[tuple[str, str], int] = {}
-    for model in doc["models"]:
-        for rule_id, level, text in _model_results(doc, model):
+    items = [(m, False) for m in doc["models"]] + [(d, True) for d in doc.get("datasets") or []]
+    for model, is_dataset in items:
+        for rule_id, level, text in _model_results(doc, model, is_dataset):
             if rule_id not in catalogue:  # a finding code newer than this table
                 catalogue[rule_id] = (level, rule_id, f"licscan finding {rule_id}.")
-            occurrence = seen.get((model_label(model).lower(), rule_id), 0)
-            seen[(model_label(model).lower(), rule_id)] = occurrence + 1
-            results.append(_result(model, rule_id, level, text, occurrence, root))
+            label = _label(model, is_dataset).lower()
+            occurrence = seen.get((label, rule_id), 0)
+            seen[(label, rule_id)] = occurrence + 1
+            results.append(_result(model, rule_id, level, text, occurrence, root, is_dataset))
     rule_ids = list(catalogue)
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
     for result in results:
@@ -163,9 +192,14 @@ def to_sarif(doc: dict[str, Any], *, root: str | None = None) -> dict[str, Any]:
     }
 
 
-def _model_results(doc: dict[str, Any], model: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """(rule id, level, message) for one model: its verdict (or class), then its findings."""
-    label = display(model_label(model), 200)
+def _label(model: dict[str, Any], is_dataset: bool) -> str:
+    """A dataset is named ``datasets/org/name``, like its Hub URL: never mistaken for a model of the same id."""
+    return ("datasets/" if is_dataset else "") + model_label(model)
+
+
+def _model_results(doc: dict[str, Any], model: dict[str, Any], is_dataset: bool = False) -> list[tuple[str, str, str]]:
+    """(rule id, level, message) for one model or dataset: its verdict (or class), then its findings."""
+    label = display(_label(model, is_dataset), 200)
     out: list[tuple[str, str, str]] = []
     verdict = model.get("verdict")
     lic = model.get("license")
@@ -186,15 +220,26 @@ def _model_results(doc: dict[str, Any], model: dict[str, Any]) -> list[tuple[str
 
 
 def _result(
-    model: dict[str, Any], rule_id: str, level: str, text: str, occurrence: int, root: str | None
+    model: dict[str, Any],
+    rule_id: str,
+    level: str,
+    text: str,
+    occurrence: int,
+    root: str | None,
+    is_dataset: bool = False,
 ) -> dict[str, Any]:
     manifest = model.get("manifest") or {}
+    if not manifest.get("path") and model.get("locations"):
+        manifest = model["locations"][0]  # found in code by discovery ({path, line}), not listed in a manifest
     path = str(manifest.get("path") or "")
     location: dict[str, Any] = {"artifactLocation": {"uri": _uri(repo_relative(path, root) if root else path)}}
     line = manifest.get("line")
     if isinstance(line, int) and line >= 1:
         location["region"] = {"startLine": line}
-    key = f"{model_label(model).lower()}\n{rule_id}\n{occurrence}"
+    key = f"{_label(model, is_dataset).lower()}\n{rule_id}\n{occurrence}"
+    properties: dict[str, Any] = {"model": model["repo_id"], "class": model["class"], "verdict": model.get("verdict")}
+    if is_dataset:
+        properties = {"dataset": model["repo_id"], "class": model["class"], "verdict": model.get("verdict")}
     return {
         "ruleId": rule_id,
         "level": level,
@@ -202,7 +247,7 @@ def _result(
         "locations": [{"physicalLocation": location}],
         # GitHub matches alerts across runs by fingerprint: the model and the rule, never the wording.
         "partialFingerprints": {"licscanModelRule/v1": hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]},
-        "properties": {"model": model["repo_id"], "class": model["class"], "verdict": model.get("verdict")},
+        "properties": properties,
         **({"baselineState": _BASELINE_STATE[model["change"]]} if model.get("change") in _BASELINE_STATE else {}),
     }
 

@@ -1,7 +1,11 @@
 """SPDX 2.3 (JSON and tag-value), built with the ``spdx-tools`` model and writers.
 
 Each manifest model and each base model is a package (deduplicated by repo and
-commit). Licences are SPDX ids when the SPDX licence list knows them, else
+commit), and so is each dataset: the ones the manifests list, and the training
+data model cards name (SPDX 2.3 has no purpose for data: ``OTHER``, with a
+comment saying it is a dataset; a model is related to its training data by an
+``OTHER`` relationship whose comment says "trained on", since 2.3 has no such
+type either). Licences are SPDX ids when the SPDX licence list knows them, else
 ``LicenseRef-`` ids with an ``ExtractedLicensingInfo`` naming the licence. A
 model ``DESCENDANT_OF`` its base: SPDX 2.3 defines that type as "same lineage
 but postdates", which is what a fine-tune, quantisation or merge is, whereas
@@ -61,6 +65,8 @@ class _Node:
     in_manifest: bool
     spdx_id: str = ""
     bases: list[str] = field(default_factory=list)  # spdx ids of direct bases
+    repo_type: str = "model"
+    trained_on: list[tuple[tuple[str, str | None], str]] = field(default_factory=list)  # (dataset key, comment)
 
 
 def to_spdx(doc: dict[str, Any]) -> Document:
@@ -80,6 +86,10 @@ def to_spdx(doc: dict[str, Any]) -> Document:
     for node in nodes.values():
         relationships.extend(
             Relationship(node.spdx_id, RelationshipType.DESCENDANT_OF, base_id) for base_id in node.bases
+        )
+        relationships.extend(
+            Relationship(node.spdx_id, RelationshipType.OTHER, nodes[key].spdx_id, comment=comment)
+            for key, comment in node.trained_on
         )
     manifests = ", ".join(str(m) for m in doc.get("manifests") or []) or "a manifest"
     creation = CreationInfo(
@@ -109,12 +119,16 @@ def _created(doc: dict[str, Any]) -> dt.datetime:
     return when.astimezone(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
-def _key(repo_id: str, revision: str | None) -> tuple[str, str | None]:
-    return (repo_id.lower(), revision)
+def _key(repo_id: str, revision: str | None, repo_type: str = "model") -> tuple[str, str | None]:
+    prefix = "datasets/" if repo_type == "dataset" else ""  # a dataset may share a model's id
+    return (prefix + repo_id.lower(), revision)
 
 
-def _spdx_id(repo_id: str, revision: str | None) -> str:
+def _spdx_id(repo_id: str, revision: str | None, repo_type: str = "model") -> str:
     """``SPDXRef-<repo>-<hash>``: letters, digits, '.' and '-' only; the hash keeps ``a_b`` and ``a-b`` apart."""
+    if repo_type == "dataset":
+        digest = hashlib.sha256(f"datasets/{repo_id.lower()}@{revision}".encode()).hexdigest()[:10]
+        return f"SPDXRef-dataset-{_ID_UNSAFE.sub('-', repo_id).strip('-')}-{digest}"
     digest = hashlib.sha256(f"{repo_id.lower()}@{revision}".encode()).hexdigest()[:10]
     return f"SPDXRef-{_ID_UNSAFE.sub('-', repo_id).strip('-')}-{digest}"
 
@@ -148,8 +162,9 @@ def _nodes(doc: dict[str, Any]) -> dict[tuple[str, str | None], _Node]:
                     ),
                     in_manifest=False,
                 )
+    _dataset_nodes(doc, nodes)
     for key, node in nodes.items():
-        node.spdx_id = _spdx_id(node.repo_id, key[1])
+        node.spdx_id = _spdx_id(node.repo_id, key[1], node.repo_type)
     for model in doc["models"]:
         chain = {model["repo_id"].lower(): _key(model["repo_id"], model.get("revision"))}
         for base in model.get("base_models") or []:
@@ -160,6 +175,48 @@ def _nodes(doc: dict[str, Any]) -> dict[tuple[str, str | None], _Node]:
             if parent is not None and child_id not in parent.bases and child_id != parent.spdx_id:
                 parent.bases.append(child_id)
     return nodes
+
+
+def _dataset_nodes(doc: dict[str, Any], nodes: dict[tuple[str, str | None], _Node]) -> None:
+    """The listed datasets, and the training data each model names (the readable ones), as packages."""
+    for dataset in doc.get("datasets") or []:
+        key = _key(dataset["repo_id"], dataset.get("revision"), "dataset")
+        nodes[key] = _Node(
+            repo_id=dataset["repo_id"],
+            revision=dataset.get("revision"),
+            declared=dataset.get("declared_license"),
+            concluded=dataset.get("license") if dataset.get("class") != "unknown" else None,
+            comment=_one_line("Dataset (SPDX 2.3 has no package purpose for data). " + _model_comment(dataset)),
+            in_manifest=True,
+            repo_type="dataset",
+        )
+    for model in doc["models"]:
+        node = nodes.get(_key(model["repo_id"], model.get("revision")))
+        for entry in model.get("training_data") or []:
+            if not entry.get("resolved") or not entry.get("repo_id") or node is None:
+                continue
+            key = _key(entry["repo_id"], entry.get("revision"), "dataset")
+            if key not in nodes:
+                nodes[key] = _Node(
+                    repo_id=entry["repo_id"],
+                    revision=entry.get("revision"),
+                    declared=entry.get("license"),
+                    concluded=None,  # read from its own card only, as training data: licscan concludes nothing
+                    comment=_one_line(
+                        "Dataset (SPDX 2.3 has no package purpose for data), named as training data by "
+                        f"{entry.get('from')}; class of its declared licence: {entry.get('class')}"
+                        + ("; gated on the Hub" if entry.get("gated") else "")
+                        + "."
+                    ),
+                    in_manifest=False,
+                    repo_type="dataset",
+                )
+            comment = _one_line(
+                f"{model_label(model)} was trained on {entry['repo_id']} (named in the card datasets: of "
+                f"{entry.get('from')}); SPDX 2.3 has no trained-on relationship type."
+            )
+            if all(existing != key for existing, _ in node.trained_on):
+                node.trained_on.append((key, comment))
 
 
 def _model_comment(model: dict[str, Any]) -> str:
@@ -174,6 +231,10 @@ def _model_comment(model: dict[str, Any]) -> str:
     codes = sorted({str(f.get("code")) for f in model.get("findings") or []})
     if codes:
         parts.append("findings: " + ", ".join(codes))
+    data = model.get("training_data") or []
+    unread = [str(t.get("repo_id") or t.get("value")) for t in data if not t.get("resolved")]
+    if unread:
+        parts.append("training data that could not be read: " + ", ".join(unread[:10]))
     manifest = model.get("manifest") or {}
     parts.append(f"listed at {manifest.get('path')}:{manifest.get('line')}")
     return _one_line("; ".join(parts) + ".")
@@ -236,12 +297,16 @@ def _package(doc: dict[str, Any], node: _Node, licences: _Licences) -> Any:
 
     location: str | SpdxNoAssertion = SpdxNoAssertion()
     if node.revision:
-        url = hub_url(doc, node.repo_id, node.revision)
+        url = hub_url(doc, node.repo_id, node.revision, node.repo_type)
         if not validate_download_location(url):  # a loopback or odd endpoint is no valid SPDX location
             location = url
-    refs = [
-        ExternalPackageRef(ExternalPackageRefCategory.PACKAGE_MANAGER, "purl", purl(doc, node.repo_id, node.revision))
-    ]
+    refs = []
+    if node.repo_type == "model":  # the purl type huggingface is defined for models only
+        refs.append(
+            ExternalPackageRef(
+                ExternalPackageRefCategory.PACKAGE_MANAGER, "purl", purl(doc, node.repo_id, node.revision)
+            )
+        )
     return Package(
         spdx_id=node.spdx_id,
         name=node.repo_id,
@@ -255,5 +320,5 @@ def _package(doc: dict[str, Any], node: _Node, licences: _Licences) -> Any:
         copyright_text=SpdxNoAssertion(),
         comment=node.comment,
         external_references=refs,
-        primary_package_purpose=PackagePurpose.OTHER,  # SPDX 2.3 has no purpose for a model
+        primary_package_purpose=PackagePurpose.OTHER,  # SPDX 2.3 has no purpose for a model or for data
     )

@@ -140,10 +140,10 @@ def _wrap(text: str, width: int, key: str = "") -> list[str]:
     return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=True) or [""]
 
 
-def render_table(doc: dict[str, Any], *, color: bool = False, width: int = WIDTH) -> str:
-    models = doc["models"]
-    cols = _columns(doc)
-    rows = [_cells(i, m) for i, m in enumerate(models)]
+def _grid(doc: dict[str, Any], items: list[dict[str, Any]], color: bool, width: int, noun: str) -> list[str]:
+    """The header and rows of ``items`` (models, or the datasets the manifests list), fitted to ``width``."""
+    cols = [(noun if key == "model" else header, key) for header, key in _columns(doc)]
+    rows = [_cells(i, m) for i, m in enumerate(items)]
     widths = _widths(cols, rows, width)
     if widths is None:  # a narrow terminal: the class is the first column to go (the licence implies it)
         cols = [c for c in cols if c[1] != "class"]
@@ -153,7 +153,7 @@ def render_table(doc: dict[str, Any], *, color: bool = False, width: int = WIDTH
         assert widths is not None
         widths = {key: min(w, _MIN.get(key, w)) for key, w in widths.items()}
     lines = [_GAP.join(h.ljust(widths[key]) for h, key in cols).rstrip()]
-    for model, row in zip(models, rows, strict=True):
+    for model, row in zip(items, rows, strict=True):
         wrapped = {key: _wrap(row[key], widths[key], key) for _, key in cols}
         for n in range(max(len(w) for w in wrapped.values())):
             cells = []
@@ -166,6 +166,36 @@ def render_table(doc: dict[str, Any], *, color: bool = False, width: int = WIDTH
                     cell = f"\x1b[{_VERDICT_COLORS[text]}m{cell}\x1b[0m"
                 cells.append(cell)
             lines.append(_GAP.join(cells).rstrip())
+    return lines
+
+
+def _training_lines(models: list[dict[str, Any]], width: int) -> list[str]:
+    """Per model, its training data that is not known to be permissive (or is gated): class, licence, who named it."""
+    lines: list[str] = []
+    for m in models:
+        flagged = [t for t in m.get("training_data") or [] if t.get("class") != "permissive" or t.get("gated")]
+        if not flagged:
+            continue
+        lines.append(f"  {clip(m['repo_id'], 120)}:")
+        for t in flagged:
+            name = t.get("repo_id") or repr(t.get("value"))
+            lic = (t.get("license") or {}).get("id") or "-"
+            origin = "" if str(t.get("from", "")).lower() == str(m["repo_id"]).lower() else f" (via {t.get('from')})"
+            extra = " gated" if t.get("gated") else ""
+            line = f"{clip(name, 100)}  {t.get('class')}  {clip(lic, 60)}{extra}{clip(origin, 130)}"
+            lines += textwrap.wrap(line, width, initial_indent="    ", subsequent_indent="      ")
+    return lines
+
+
+def render_table(doc: dict[str, Any], *, color: bool = False, width: int = WIDTH) -> str:
+    models = doc["models"]
+    lines = _grid(doc, models, color, width, "MODEL")
+    datasets = doc.get("datasets") or []
+    if datasets:
+        lines += ["", *_grid(doc, datasets, color, width, "DATASET")]
+    training = _training_lines(models, width)
+    if training:
+        lines += ["", "Training data to look at (it does not change a model's class):", *training]
     summary = doc["summary"]
     counts = ", ".join(f"{n} {cls}" for cls, n in summary["by_class"].items() if n)
     lines.append("")
@@ -175,5 +205,12 @@ def render_table(doc: dict[str, Any], *, color: bool = False, width: int = WIDTH
         tail.append(f"policy {clip(doc.get('policy'), 200)}: {verdicts}")
     if summary["fetch_failures"]:
         tail.append(f"{summary['fetch_failures']} could not be fetched (see WHY)")
+    if datasets:
+        by_class = summary.get("datasets_by_class") or {}
+        data_counts = ", ".join(f"{n} {cls}" for cls, n in by_class.items() if n)
+        tail.append(f"{len(datasets)} datasets: {data_counts or 'none'}")
+        if summary.get("datasets_by_verdict"):
+            verdicts = ", ".join(f"{n} {v}" for v, n in summary["datasets_by_verdict"].items() if n)
+            tail.append(f"datasets under policy {clip(doc.get('policy'), 200)}: {verdicts}")
     lines += [part for line in tail for part in textwrap.wrap(line, width, subsequent_indent="  ")]
     return "\n".join(lines) + "\n"
