@@ -207,6 +207,13 @@ def _classify_list(db: LicenseDB, items: list[Any], name: Any, link: Any, b: _Bu
         if item.strip().lower() == "other":
             named = _resolve_named(db, name, link, b)
             if named is None:
+                # As for a scalar ``other`` (bigcode/the-stack writes ``license: [other]`` and no name).
+                b.flag(
+                    "license-unrecognized",
+                    Severity.ERROR,
+                    f"license: other with license_name {clip(name, 80)!s} and license_link {clip(link, 80)!s} "
+                    "that match no known licence",
+                )
                 unknown = True
             else:
                 licenses.append(named)

@@ -92,10 +92,10 @@ def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int | str, timeout
                 files += 1
             except SourceError as exc:
                 warn(exc.failure.message)
-    failed = sum(1 for m in result.models if m.failure is not None)
+    failed = sum(1 for m in (*result.models, *result.datasets) if m.failure is not None)
     click.echo(
         f"wrote {len(records)} model records, {len(datasets)} dataset records and {files} licence files to {output}"
-        + (f"; {failed} models could not be fetched" if failed else ""),
+        + (f"; {failed} models or datasets could not be fetched" if failed else ""),
         err=True,
     )
     sys.exit(EXIT_FETCH_FAILED if failed else EXIT_OK)

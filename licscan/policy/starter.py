@@ -51,4 +51,18 @@ exceptions: []
 
 # Models whose metadata could not be fetched: a gate fails closed by default.
 on_fetch_error: deny
+
+# Datasets the manifests list (datasets/org/name): judged like models. Classes and
+# licences left out here take the rules above. Exceptions for them: `dataset: org/name`.
+datasets:
+  classes: {}
+#    copyleft: review           # share-alike data (CC-BY-SA, ODbL)
+  licenses: {}
+
+# What a model's training data (the datasets: of its card and its bases') does to
+# its verdict; the data's licence never changes the model's class.
+# Defaults: non-commercial review, every other class allow.
+training_data:
+  non-commercial: review
+  unknown: allow                # data licscan cannot read or identify
 """
