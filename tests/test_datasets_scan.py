@@ -125,9 +125,11 @@ def test_datasets_go_through_the_clients_dataset_endpoints(hub: Any, tmp_path: P
     assert ("/api/datasets/data-lab/license-file-only", 200) in info
     assert ("/api/datasets/wikipedia", 307) in info  # the legacy id, redirected by the Hub
     assert ("/api/datasets/legacy-datasets/wikipedia", 200) in info
-    files = {(r.method, r.path) for r in hub.requests if r.kind == "dataset_file"}
+    files = [(r.method, r.path) for r in hub.requests if r.kind == "dataset_file"]
     commit = hub.commit_of("data-lab/license-file-only", repo_type="dataset")
-    assert ("HEAD", f"/datasets/data-lab/license-file-only/resolve/{commit}/LICENSE") in files
+    base = f"/datasets/data-lab/license-file-only/resolve/{commit}"
+    # One GET per licence file, at the commit, under the client's datasets/ URL prefix (hf_hub_url).
+    assert sorted(files) == [("GET", f"{base}/LICENSE"), ("GET", f"{base}/README.md")]
     assert all(r.kind != "model_info" for r in hub.requests)
     assert all("licscan" in (r.user_agent or "") for r in hub.requests if r.kind == "dataset_info")
 
