@@ -136,6 +136,20 @@ OBLIGATION = obj(
     {"kind": CODE, "summary": STR, "license": matching(_LICENSE_ID, "a licence id")},
     {"threshold": INT, "regions": list_of(STR), "applies_to": STR, "link": STR},
 )
+# A model's training data (added in schema 1 with issue 14; absent from older documents).
+TRAINING_DATA = obj(
+    {
+        "repo_id": nullable(repo_id),
+        "value": STR,
+        "revision": nullable(STR),
+        "license": LICENSE,
+        "class": one_of(CLASSES),
+        "from": repo_id,
+        "resolved": BOOL,
+        "gated": _type((bool, str), "true, false or a gate mode"),
+        "failure": nullable(STR),
+    }
+)
 MODEL = obj(
     {
         "repo_id": repo_id,
@@ -157,7 +171,7 @@ MODEL = obj(
             obj({"rule": matching(_RULE, "a policy rule id"), "decision": one_of(VERDICTS), "message": STR})
         ),
     },
-    {"change": one_of(CHANGES)},
+    {"change": one_of(CHANGES), "training_data": list_of(TRAINING_DATA)},
 )
 REMOVED = obj(
     {
@@ -184,11 +198,22 @@ DOCUMENT = obj(
                 "by_class": counts(CLASSES),
                 "fetch_failures": INT,
                 "by_verdict": nullable(counts(VERDICTS)),
-            }
+            },
+            {
+                "datasets": INT,
+                "datasets_by_class": counts(CLASSES),
+                "datasets_by_verdict": nullable(counts(VERDICTS)),
+                "dataset_fetch_failures": INT,
+                "training_data_by_class": counts(CLASSES),
+            },
         ),
         "models": list_of(MODEL),
     },
-    {"baseline": obj({"path": STR, "kind": one_of(("scan", "lock")), "removed": list_of(REMOVED)})},
+    {
+        "baseline": obj({"path": STR, "kind": one_of(("scan", "lock")), "removed": list_of(REMOVED)}),
+        # The datasets the manifests list: entries of a model's shape (issue 14).
+        "datasets": list_of(MODEL),
+    },
 )
 
 
