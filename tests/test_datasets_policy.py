@@ -246,7 +246,8 @@ def test_exceptions_for_datasets_name_them_with_dataset(tmp_path: Path, snapshot
     )
     nc, odbl = outcome.result.datasets
     assert nc.verdict == "allow" and nc.reasons[0].rule == "exception"
-    assert nc.reasons[0].message.startswith("The policy exception for datasets/org/nc-data (line 7) allows this dataset")
+    expected = "The policy exception for datasets/org/nc-data (line 7) allows this dataset"
+    assert nc.reasons[0].message.startswith(expected)
     assert odbl.verdict == "review"  # a model exception never matches a dataset of the same id (odbl: share-alike)
     assert [str(e) for e in outcome.unused_exceptions] == ["org/odbl-data"]
 
