@@ -100,7 +100,8 @@ def _claim(item: Any) -> DatasetClaim:
     if not isinstance(item, str):
         return DatasetClaim(clip(item, 120), None, problem="not a dataset id (a card value that is not text)")
     value = item.strip()
-    shown = clip(value, 120)
+    # Almost every entry is a short ASCII id, which clip() would return unchanged: skip its per-character walk.
+    shown = value if len(value) <= 120 and value.isascii() and value.isprintable() else clip(value, 120)
     if is_hub_url(value) or value.startswith(DATASET_PREFIX):
         repo_type, repo_id, revision, problem = split_repo_reference(value)
         if problem is None and repo_type != DATASET:
