@@ -42,6 +42,7 @@ class ModelChange:
     # Whether the gate judges it: added and changed models against a baseline scan; every listed model
     # against a lock (a lock records what was reviewed, it is not an exception).
     locked: bool = False
+    kind: str = "model"  # "dataset" for a dataset the manifests list
 
     @property
     def judged(self) -> bool:
@@ -62,7 +63,8 @@ def model_key(model: Model) -> tuple[str, str]:
 
 
 def diff_documents(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> list[ModelChange]:
-    """Every model of ``new_doc`` with its status, then the models only ``old_doc`` has.
+    """Every model of ``new_doc`` with its status, then the models only ``old_doc`` has; then the same for
+    the datasets the manifests list (paired among datasets only; their changes are named ``datasets/org/name``).
 
     Pairs are made in two passes: first within the same manifest, then, for
     what is left, across manifests, so a model moved to another manifest (or
@@ -70,8 +72,13 @@ def diff_documents(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> list[Mod
     In each pass an old entry with the same requested revision is preferred
     (a manifest may list one repo twice), and each old entry pairs once.
     """
-    old_models: list[Model] = list(old_doc.get("models") or [])
-    new_models: list[Model] = list(new_doc.get("models") or [])
+    models = _diff_entries(list(old_doc.get("models") or []), list(new_doc.get("models") or []), "")
+    datasets = _diff_entries(list(old_doc.get("datasets") or []), list(new_doc.get("datasets") or []), "datasets/")
+    return models + datasets
+
+
+def _diff_entries(old_models: list[Model], new_models: list[Model], prefix: str) -> list[ModelChange]:
+    kind = "dataset" if prefix else "model"
     used: set[int] = set()
     pairs: dict[int, Model] = {}  # index in new_models -> its old model
 
@@ -99,14 +106,18 @@ def diff_documents(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> list[Mod
     changes: list[ModelChange] = []
     for index, model in enumerate(new_models):
         old = pairs.get(index)
+        name = prefix + model["repo_id"]
         if old is None:
-            changes.append(ModelChange("added", model["repo_id"], None, model, ("not in the baseline",)))
+            changes.append(ModelChange("added", name, None, model, ("not in the baseline",), kind=kind))
             continue
         reasons = differences(old, model)
-        changes.append(ModelChange("changed" if reasons else "unchanged", model["repo_id"], old, model, reasons))
+        status: Status = "changed" if reasons else "unchanged"
+        changes.append(ModelChange(status, name, old, model, reasons, kind=kind))
     for index, old in enumerate(old_models):
         if index not in used:
-            changes.append(ModelChange("removed", old["repo_id"], old, None, ("no longer listed",)))
+            changes.append(
+                ModelChange("removed", prefix + old["repo_id"], old, None, ("no longer listed",), kind=kind)
+            )
     return changes
 
 
@@ -146,15 +157,16 @@ def annotate(doc: dict[str, Any], changes: Iterable[ModelChange], baseline: str,
                     "revision": change.old.get("revision"),
                     "manifest": change.old.get("manifest"),
                     "verdict": change.old.get("verdict"),
+                    **({"kind": "dataset"} if change.kind == "dataset" else {}),
                 }
             )
     doc["baseline"] = {"path": baseline, "kind": kind, "removed": removed}
 
 
 def judged(doc: dict[str, Any]) -> list[Model]:
-    """The models the gate judges: all of them, except in a scan compared with a baseline scan, where
-    only added and changed ones are (against a lock, every model is judged by the policy)."""
-    models: list[Model] = list(doc.get("models") or [])
+    """The models (and listed datasets) the gate judges: all of them, except in a scan compared with a
+    baseline scan, where only added and changed ones are (against a lock, every model is judged by the policy)."""
+    models: list[Model] = list(doc.get("models") or []) + list(doc.get("datasets") or [])
     baseline = doc.get("baseline")
     if baseline is None or (isinstance(baseline, dict) and baseline.get("kind") == "lock"):
         return models

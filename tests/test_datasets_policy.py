@@ -291,3 +291,47 @@ def test_unknown_training_data_passes_by_default_and_the_policy_can_say_otherwis
     assert "(training_data.unknown)" in next(r.message for r in model.reasons if r.rule == "training-data:unknown")
     (nc,) = judged(tmp_path, snapshot, ["org/nc-trained"], strict).models
     assert nc.verdict == "deny"
+
+
+def test_a_compared_scan_judges_added_datasets_only(
+    tmp_path: Path, snapshot: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # manifest paths are recorded as given: the comparison keys on them
+    write(tmp_path, "p.yaml", COMMERCIAL)
+    head = tmp_path / "models.txt"
+    common = ["scan", "models.txt", "--snapshot", str(snapshot), "--policy", "p.yaml", "--format", "json"]
+    head.write_text("org/clean-model\ndatasets/org/nc-data\n")
+    base = CliRunner().invoke(main, [*common, "-o", "base.json"])
+    assert base.exit_code == EXIT_GATE_FAILED  # the base branch already lists the NC dataset
+    compared = [*common, "--baseline", "base.json"]
+
+    unchanged = CliRunner().invoke(main, compared)
+    assert unchanged.exit_code == EXIT_OK, unchanged.output  # accepted on the base: quiet
+    assert [d["change"] for d in json.loads(unchanged.stdout)["datasets"]] == ["unchanged"]
+
+    head.write_text("org/clean-model\ndatasets/org/nc-data\ndatasets/org/odbl-data\n")
+    added = CliRunner().invoke(main, compared)
+    assert [(d["repo_id"], d["change"], d["verdict"]) for d in json.loads(added.stdout)["datasets"]] == [
+        ("org/nc-data", "unchanged", "deny"),
+        ("org/odbl-data", "added", "review"),
+    ]
+    assert added.exit_code == EXIT_OK  # review does not fail --fail-on deny
+    assert CliRunner().invoke(main, [*compared, "--fail-on", "review"]).exit_code == EXIT_GATE_FAILED
+
+    head.write_text(f"org/clean-model\ndatasets/org/nc-data@{commit(2)}\n")  # pinned: a changed entry
+    changed = CliRunner().invoke(main, compared)
+    assert [d["change"] for d in json.loads(changed.stdout)["datasets"]] == ["changed"]
+    assert changed.exit_code == EXIT_GATE_FAILED  # judged again, and denied
+
+    head.write_text("org/clean-model\n")
+    removed = json.loads(CliRunner().invoke(main, compared).stdout)
+    assert removed["baseline"]["removed"] == [
+        {
+            "repo_id": "org/nc-data",
+            "requested_revision": None,
+            "revision": commit(2),
+            "manifest": {"path": "models.txt", "line": 2},
+            "verdict": "deny",
+            "kind": "dataset",
+        }
+    ]
