@@ -22,7 +22,7 @@ from typing import Protocol
 from licscan import __version__
 from licscan.classify import classify_card
 from licscan.concurrency import AUTO_CAP, limiter_for
-from licscan.datasets.attach import dataset_result, training_data
+from licscan.datasets.attach import dataset_result, training_data, unfetched_result
 from licscan.datasets.card import dataset_licence_card, training_claims
 from licscan.licensedb import LicenseDB
 from licscan.lineage import MAX_DEPTH, BaseClaim, Plan, chain_obligations, effective_license, plan, resolve_lineage
@@ -35,15 +35,12 @@ from licscan.types import (
     BaseModel,
     Classification,
     Evidence,
-    FetchErrorCode,
     FetchFailure,
     Finding,
-    LicenseClass,
     ModelRecord,
     ModelRef,
     ModelResult,
     ScanResult,
-    Severity,
     TrainingData,
 )
 
@@ -459,19 +456,7 @@ def build_result(
     findings are added, and the licence class is left as the lineage decides it.
     """
     if not isinstance(outcome, ModelRecord):
-        failure = outcome or FetchFailure(FetchErrorCode.FETCH_FAILED, "not fetched")
-        unknown = Classification(None, LicenseClass.UNKNOWN, None)
-        return ModelResult(
-            ref=ref,
-            revision=None,
-            record=None,
-            failure=failure,
-            declared=unknown,
-            license=None,
-            license_source=None,
-            license_class=LicenseClass.UNKNOWN,
-            findings=(Finding(failure.code.value, Severity.ERROR, failure.message),),
-        )
+        return unfetched_result(ref, outcome)
     declared = classify(outcome)
     lineage = resolve_lineage(outcome, lookup, classify, claims_of, max_depth, fallback)
     effective = effective_license(ref.repo_id, declared, lineage.bases, lineage.unresolved)

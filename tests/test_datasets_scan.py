@@ -402,3 +402,19 @@ def test_offline_with_an_empty_cache_says_so(hub: Any, tmp_path: Path) -> None:
     (dataset,) = result.datasets
     assert dataset.failure is not None
     assert dataset.failure.message == "datasets/allenai/c4@main: offline (HF_HUB_OFFLINE) and not in cache"
+
+
+def test_bulky_dataset_cards_keep_only_their_licence_part(hub: Any, tmp_path: Path) -> None:
+    nested: Any = {"dtype": "string"}
+    for _ in range(60):  # deeper than a model card may nest (limits.CARD_DEPTH): dropped before validation
+        nested = {"feature": nested}
+    configs = [{"config_name": f"lang-{i}", "data_files": [{"split": "train", "path": f"{i}/*"}]} for i in range(3000)]
+    card = {"license": "cc-by-sa-4.0", "pretty_name": "Big", "dataset_info": nested, "configs": configs}
+    hub.add_repo({"type": "dataset", "id": "data-lab/big-card", "cardData": card})
+    (dataset,) = run(tmp_path, ["datasets/data-lab/big-card"], hub.url).datasets
+    assert dataset.failure is None
+    assert dataset.license is not None and dataset.license.id == "cc-by-sa-4.0"
+    assert dataset.record is not None and dict(dataset.record.card_data) == {
+        "license": "cc-by-sa-4.0",
+        "pretty_name": "Big",
+    }

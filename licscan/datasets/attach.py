@@ -143,6 +143,22 @@ def _findings(entry: TrainingData, model: str) -> list[Finding]:
     return out
 
 
+def unfetched_result(ref: ModelRef, failure: FetchFailure | None) -> ModelResult:
+    """What is concluded about an entry (model or dataset) whose metadata could not be fetched: nothing."""
+    failure = failure or FetchFailure(FetchErrorCode.FETCH_FAILED, "not fetched")
+    return ModelResult(
+        ref=ref,
+        revision=None,
+        record=None,
+        failure=failure,
+        declared=Classification(None, LicenseClass.UNKNOWN, None),
+        license=None,
+        license_source=None,
+        license_class=LicenseClass.UNKNOWN,
+        findings=(Finding(failure.code.value, Severity.ERROR, failure.message),),
+    )
+
+
 def dataset_result(
     ref: ModelRef, outcome: Outcome | None, classify: Callable[[ModelRecord], Classification]
 ) -> ModelResult:
@@ -150,18 +166,7 @@ def dataset_result(
     from licscan.lineage import chain_obligations
 
     if not isinstance(outcome, ModelRecord):
-        failure = outcome or FetchFailure(FetchErrorCode.FETCH_FAILED, "not fetched")
-        return ModelResult(
-            ref=ref,
-            revision=None,
-            record=None,
-            failure=failure,
-            declared=Classification(None, LicenseClass.UNKNOWN, None),
-            license=None,
-            license_source=None,
-            license_class=LicenseClass.UNKNOWN,
-            findings=(Finding(failure.code.value, Severity.ERROR, failure.message),),
-        )
+        return unfetched_result(ref, outcome)
     declared = classify(outcome)
     findings = declared.findings
     if outcome.gated:

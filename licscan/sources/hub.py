@@ -45,7 +45,7 @@ from licscan.sources.deadline import DeadlineExceeded, Interrupted, run_before
 from licscan.sources.retry import BudgetExceeded, RetryPolicy, call_with_retry
 from licscan.sources.secrets import Scrubber, environment_secrets
 from licscan.sources.validate import Malformed, parse_json, record_from_info, require_safe_name
-from licscan.types import DATASET, FetchErrorCode, ModelRecord
+from licscan.types import DATASET, MODEL, FetchErrorCode, ModelRecord
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 MAX_FILE_BYTES = limits.FILE_BYTES  # kept for callers of the old name
@@ -155,37 +155,32 @@ class HubSource:
         return f"hub {self.endpoint}"
 
     def fetch(self, repo_id: str, revision: str | None) -> ModelRecord:
-        what = f"{repo_id}@{revision or 'main'}"
-        url = f"{self.endpoint}/api/models/{repo_id}"
-        if revision is not None:
-            url += f"/revision/{quote(revision, safe='')}"
-        payload = self._call(what, url, limits.INFO_WIRE_BYTES, limits.INFO_BYTES, self._clock() + self.policy.budget)
-        try:
-            return record_from_info(repo_id, revision, parse_json(payload), self.scrub)
-        except Malformed as exc:
-            message = self._message(f"{what}: malformed model info: {exc}")
-            raise SourceError(FetchErrorCode.FETCH_FAILED, message) from None
+        return self._info(repo_id, revision, MODEL)
 
     def fetch_dataset(self, repo_id: str, revision: str | None) -> ModelRecord:
         """``GET /api/datasets/{repo}[/revision/{rev}]``, the endpoint ``HfApi.dataset_info`` calls."""
-        from licscan.datasets.card import trim_dataset_card
+        return self._info(repo_id, revision, DATASET)
 
-        what = f"datasets/{repo_id}@{revision or 'main'}"
-        url = f"{self.endpoint}/api/datasets/{repo_id}"
+    def _info(self, repo_id: str, revision: str | None, repo_type: str) -> ModelRecord:
+        dataset = repo_type == DATASET
+        what = f"{'datasets/' if dataset else ''}{repo_id}@{revision or 'main'}"
+        url = f"{self.endpoint}/api/{'datasets' if dataset else 'models'}/{repo_id}"
         if revision is not None:
             url += f"/revision/{quote(revision, safe='')}"
         payload = self._call(what, url, limits.INFO_WIRE_BYTES, limits.INFO_BYTES, self._clock() + self.policy.budget)
         try:
             data = parse_json(payload)
-            # Only the licence part of a dataset card is kept, and kept before validation: the rest
-            # (dataset_info, configs) is bulky, deeply nested and says nothing about the licence.
-            if isinstance(data, dict) and isinstance(data.get("cardData"), dict):
+            if dataset and isinstance(data, dict) and isinstance(data.get("cardData"), dict):
+                from licscan.datasets.card import trim_dataset_card
+
+                # Only the licence part of a dataset card is kept, and before validation: the rest
+                # (dataset_info, configs) is bulky, deeply nested and says nothing about the licence.
                 data["cardData"] = trim_dataset_card(data["cardData"])
             record = record_from_info(repo_id, revision, data, self.scrub)
         except Malformed as exc:
-            message = self._message(f"{what}: malformed dataset info: {exc}")
+            message = self._message(f"{what}: malformed {'dataset' if dataset else 'model'} info: {exc}")
             raise SourceError(FetchErrorCode.FETCH_FAILED, message) from None
-        return replace(record, repo_type=DATASET, pipeline_tag=None)
+        return replace(record, repo_type=DATASET, pipeline_tag=None) if dataset else record
 
     def fetch_file(self, record: ModelRecord, filename: str) -> str:
         from huggingface_hub import hf_hub_url
