@@ -37,10 +37,12 @@ from licscan.types import (
     Evidence,
     FetchFailure,
     Finding,
+    LicenseClass,
     ModelRecord,
     ModelRef,
     ModelResult,
     ScanResult,
+    Severity,
     TrainingData,
 )
 

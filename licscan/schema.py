@@ -171,7 +171,11 @@ MODEL = obj(
             obj({"rule": matching(_RULE, "a policy rule id"), "decision": one_of(VERDICTS), "message": STR})
         ),
     },
-    {"change": one_of(CHANGES), "training_data": list_of(TRAINING_DATA)},
+    {
+        "change": one_of(CHANGES),
+        "training_data": list_of(TRAINING_DATA),
+        "locations": list_of(obj({"path": STR, "line": INT})),  # a dataset `scan --discover` found in code
+    },
 )
 REMOVED = obj(
     {

@@ -79,10 +79,16 @@ def test_an_unlisted_denied_model_fails_the_gate_at_its_code_line(fake_hub: Any,
          "locations": [{"path": "src/app.py", "line": 12,
                         "how": "OpenAI(endpoint https://api.groq.com/openai/v1).create(model=)"}]}
     ]
-    assert doc["datasets"] == [
-        {"repo_id": "rajpurkar/squad", "requested_revision": "main",
-         "locations": [{"path": "src/app.py", "line": 13, "how": "load_dataset"}]}
-    ]
+    # The datasets the code loads are scanned like listed ones (issue 14): a model's fields, plus locations.
+    (squad,) = doc["datasets"]
+    assert (squad["repo_id"], squad["requested_revision"], squad["manifest"]) == (
+        "rajpurkar/squad", "main", {"path": "src/app.py", "line": 13}
+    )
+    assert squad["locations"] == [{"path": "src/app.py", "line": 13, "how": "load_dataset"}]
+    assert [f["code"] for f in squad["findings"]] == ["unlisted-dataset", "not-found"]  # no such fixture
+    assert squad["findings"][0]["message"].startswith(
+        "datasets/rajpurkar/squad@main is loaded at src/app.py:13 (load_dataset) but no manifest lists it"
+    )
     assert doc["schema_version"] == 1
 
 
@@ -99,8 +105,10 @@ def test_sarif_points_at_the_code_that_loads_the_model(fake_hub: Any, project: P
 
 
 def test_listed_models_pass_and_without_discover_nothing_changes(fake_hub: Any, project: Path) -> None:
+    fake_hub.add_repo({"type": "dataset", "id": "rajpurkar/squad", "cardData": {"license": "cc-by-sa-4.0"}})
     (project / "models.txt").write_text(
         "mistralai/Mistral-7B-v0.1\nmicrosoft/phi-2\n# FLUX.1-dev is denied: remove it from the code\n"
+        "datasets/rajpurkar/squad@main\n"
     )
     (project / "src" / "app.py").write_text(APP.replace("black-forest-labs/FLUX.1-dev", "./local-pipeline"))
     result = scan("--discover", "src", "--format", "json")
@@ -108,9 +116,13 @@ def test_listed_models_pass_and_without_discover_nothing_changes(fake_hub: Any, 
     doc = json.loads(result.stdout)
     assert [m["repo_id"] for m in doc["models"]] == ["mistralai/Mistral-7B-v0.1", "microsoft/phi-2"]
     assert all(not m["findings"] for m in doc["models"])
+    (squad,) = doc["datasets"]  # listed, and loaded by the code: one entry, at its manifest line, with locations
+    assert (squad["manifest"], squad["findings"], squad["verdict"]) == ({"path": "models.txt", "line": 4}, [], "review")
+    assert squad["locations"] == [{"path": "src/app.py", "line": 13, "how": "load_dataset"}]
     plain = scan("--format", "json")
     assert plain.exit_code == 0
-    assert "apis" not in json.loads(plain.stdout) and "datasets" not in json.loads(plain.stdout)
+    assert "apis" not in json.loads(plain.stdout)
+    assert "locations" not in json.loads(plain.stdout)["datasets"][0]
 
 
 def test_reports_show_the_hosted_apis(fake_hub: Any, project: Path) -> None:

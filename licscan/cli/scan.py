@@ -173,7 +173,7 @@ def _bug_or(result: Any, code: int) -> int:
     """70 when licscan failed to classify a model (the report says which), else ``code``."""
     from licscan.scan import INTERNAL_ERROR
 
-    broken = [m for m in result.models if any(f.code == INTERNAL_ERROR for f in m.findings)]
+    broken = [m for m in (*result.models, *result.datasets) if any(f.code == INTERNAL_ERROR for f in m.findings)]
     if not broken:
         return code
     warn(
@@ -184,19 +184,20 @@ def _bug_or(result: Any, code: int) -> int:
 
 
 def discover_code(paths: tuple[Path, ...], refs: list[Any]) -> tuple[Any, list[Any]]:
-    """``--discover``: the discovery (paths relative to the working directory) and the unlisted models' refs."""
+    """``--discover``: the discovery (paths relative to the working directory) and the unlisted models' and
+    datasets' refs (the datasets are scanned like listed ones)."""
     if not paths:
         return None, []
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         fail(f"--discover {missing[0]}: no such file or folder")
     from licscan.discover.engine import discover
-    from licscan.discover.gate import rebase, unlisted_refs
+    from licscan.discover.gate import rebase, unlisted_dataset_refs, unlisted_refs
 
     discovery = rebase(discover(paths))
     for warning in discovery.warnings:
         warn(warning)
-    return discovery, unlisted_refs(discovery, refs)
+    return discovery, unlisted_refs(discovery, refs) + unlisted_dataset_refs(discovery, refs)
 
 
 def compared_output(

@@ -1,4 +1,5 @@
-"""``scan --discover``: the models the code loads join the scan; those no manifest lists get ``unlisted-model``.
+"""``scan --discover``: the models (and datasets) the code loads join the scan; those no manifest lists get
+``unlisted-model`` (``unlisted-dataset``).
 
 Pure functions around the scan (which is not changed): ``unlisted_refs``
 turns discovered models the manifests do not list into references located
@@ -18,9 +19,10 @@ from licscan.discover.model import (
     Discovery,
     Location,
 )
-from licscan.types import Finding, ModelRef, ScanResult, Severity
+from licscan.types import DATASET, Finding, ModelRef, ModelResult, ScanResult, Severity
 
 UNLISTED = "unlisted-model"
+UNLISTED_DATASET = "unlisted-dataset"
 
 
 def _join(root: str, path: str) -> str:
@@ -59,7 +61,20 @@ def unlisted_refs(discovery: Discovery, listed: list[ModelRef]) -> list[ModelRef
     return refs
 
 
-def _message(ref: ModelRef, model: DiscoveredModel | None) -> str:
+def unlisted_dataset_refs(discovery: Discovery, listed: list[ModelRef]) -> list[ModelRef]:
+    """A dataset reference for each discovered dataset no manifest lists (at any revision), at its first use."""
+    names = {ref.repo_id.lower() for ref in listed if ref.repo_type == DATASET}
+    refs: list[ModelRef] = []
+    for dataset in discovery.datasets:
+        if dataset.repo_id.lower() in names or not dataset.locations:
+            continue
+        first = dataset.locations[0]
+        note = f"discovered: {first.how}"
+        refs.append(ModelRef(dataset.repo_id, dataset.revision, first.path, first.line, note=note, repo_type=DATASET))
+    return refs
+
+
+def _message(ref: ModelRef, model: DiscoveredModel | DiscoveredDataset | None) -> str:
     others = len(model.locations) - 1 if model is not None else 0
     more = f" (and {others} more place{'s' if others != 1 else ''})" if others > 0 else ""
     how = ref.note.removeprefix("discovered: ")
@@ -70,15 +85,26 @@ def _message(ref: ModelRef, model: DiscoveredModel | None) -> str:
 
 
 def mark_unlisted(result: ScanResult, unlisted: list[ModelRef], discovery: Discovery) -> ScanResult:
-    """The scan with ``unlisted-model`` (error) on each unlisted model, and the discovery attached."""
-    wanted = {(r.repo_id, r.revision, r.path, r.line) for r in unlisted}
-    by_key = {(m.repo_id.lower(), m.revision): m for m in discovery.models}
-    models = []
-    for model in result.models:
-        ref = model.ref
-        if (ref.repo_id, ref.revision, ref.path, ref.line) in wanted:
-            finding = Finding(UNLISTED, Severity.ERROR, _message(ref, by_key.get((ref.repo_id.lower(), ref.revision))))
-            model = replace(model, findings=(finding, *model.findings))
-        models.append(model)
+    """The scan with ``unlisted-model`` / ``unlisted-dataset`` (error) on each unlisted entry, discovery attached."""
+    wanted = {(r.repo_type, r.repo_id, r.revision, r.path, r.line) for r in unlisted}
+    found: dict[tuple[str, str, str | None], DiscoveredModel | DiscoveredDataset] = {
+        ("model", m.repo_id.lower(), m.revision): m for m in discovery.models
+    }
+    found.update({(DATASET, d.repo_id.lower(), d.revision): d for d in discovery.datasets})
+
+    def marked(item: ModelResult) -> ModelResult:
+        ref = item.ref
+        if (ref.repo_type, ref.repo_id, ref.revision, ref.path, ref.line) not in wanted:
+            return item
+        code = UNLISTED_DATASET if ref.repo_type == DATASET else UNLISTED
+        use = found.get((ref.repo_type, ref.repo_id.lower(), ref.revision))
+        return replace(item, findings=(Finding(code, Severity.ERROR, _message(ref, use)), *item.findings))
+
     warnings = (*result.warnings, *discovery.warnings)
-    return replace(result, models=tuple(models), discovery=discovery, warnings=warnings)
+    return replace(
+        result,
+        models=tuple(marked(m) for m in result.models),
+        datasets=tuple(marked(d) for d in result.datasets),
+        discovery=discovery,
+        warnings=warnings,
+    )

@@ -24,20 +24,30 @@ SCHEMA_VERSION = 1
 
 
 def discovery_json(result: ScanResult) -> dict[str, Any]:
-    """``apis`` and ``datasets`` of ``scan --discover`` (new top-level keys of schema 1; absent otherwise)."""
+    """``apis`` of ``scan --discover`` (a new top-level key of schema 1; absent otherwise). The datasets the
+    code loads are scanned like listed ones: they are in ``datasets``, with their ``locations``."""
     if result.discovery is None:
         return {}
-    from licscan.discover.render import apis_json, location_json
+    from licscan.discover.render import apis_json
 
-    return {
-        "apis": apis_json(result.discovery),
-        # Branch datasets will scan these and add fields; the shape stays {repo_id, requested_revision, locations}.
-        "datasets": [
-            {"repo_id": d.repo_id, "requested_revision": d.revision,
-             "locations": [location_json(loc) for loc in d.locations]}
-            for d in result.discovery.datasets
-        ],
-    }
+    return {"apis": apis_json(result.discovery)}
+
+
+def datasets_json(result: ScanResult) -> list[dict[str, Any]]:
+    """The datasets the manifests list or the code loads (``--discover``: with the ``locations`` that load them)."""
+    located: dict[str, list[dict[str, Any]]] = {}
+    if result.discovery is not None:
+        from licscan.discover.render import location_json
+
+        for found in result.discovery.datasets:
+            located.setdefault(found.repo_id.lower(), []).extend(location_json(loc) for loc in found.locations)
+    out = []
+    for dataset in result.datasets:
+        entry = model_json(dataset)
+        if result.discovery is not None:
+            entry["locations"] = located.get(dataset.ref.repo_id.lower(), [])
+        out.append(entry)
+    return out
 
 
 def render_document(doc: dict[str, Any]) -> str:
@@ -87,8 +97,8 @@ def to_json(result: ScanResult) -> dict[str, Any]:
             "training_data_by_class": training_by_class,
         },
         "models": [model_json(m) for m in result.models],
-        # The datasets the manifests list, each with the same fields as a model (no lineage, no training data).
-        "datasets": [model_json(d) for d in result.datasets],
+        # The datasets the manifests list or the code loads, each with a model's fields (no lineage, no training data).
+        "datasets": datasets_json(result),
         **discovery_json(result),
         "licenses": licence_catalogue(result),
     }
