@@ -1,9 +1,16 @@
-"""Datasets in every report format, rendered from the frozen golden scan (tests/golden/scan.json), and in explain."""
+"""Datasets in every report format, and in explain.
+
+The input is a scan of the fake Hub with the dataset fixtures (tests/fixtures/hub-datasets) and a policy:
+models whose cards (or bases' cards) name open, share-alike, non-commercial, gated and unreadable data,
+and datasets a manifest lists. It is built once per module; the golden reports (tests/test_reports.py)
+cover the listed datasets and the training data of the golden models.
+"""
 
 from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +24,67 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 DATASET_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "hub-datasets"
 
 
+MANIFEST = """\
+meta-llama/Llama-3.1-8B-Instruct
+example-org/llama-3.1-8b-support-bot
+microsoft/phi-2
+bigcode/starcoder
+HuggingFaceH4/zephyr-7b-beta
+example-org/alpaca-lora-support
+example-org/chat-free-names
+
+datasets/allenai/c4
+datasets/tatsu-lab/alpaca
+datasets/lmsys/lmsys-chat-1m
+https://huggingface.co/datasets/databricks/databricks-dolly-15k
+datasets/nobody/no-such-dataset
+"""
+POLICY = """\
+version: 1
+context: {use: commercial, monthly_active_users: 1000000, regions: [US], distribution: hosted}
+licenses: {llama3.1: allow}
+obligations: {accepted: [attribution, notice, state-changes, naming, acceptable-use, pass-through]}
+datasets: {classes: {copyleft: review}}
+"""
+
+
 @pytest.fixture(scope="module")
-def doc() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((GOLDEN / "scan.json").read_text(encoding="utf-8"))
+def doc(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    import datetime as dt
+    import os
+
+    from conftest import _isolate_hf_env
+    from fakehub import FakeHub
+
+    from licscan.licensedb import load_database
+    from licscan.manifest import read_manifests
+    from licscan.policy import evaluate, read_policy
+    from licscan.report.json_report import to_json
+    from licscan.scan import scan
+    from licscan.sources.hub import HubSource
+    from licscan.sources.retry import RetryPolicy
+
+    work = tmp_path_factory.mktemp("datasets-reports")
+    (work / "models.txt").write_text(MANIFEST, encoding="utf-8")
+    (work / "p.yaml").write_text(POLICY, encoding="utf-8")
+    with FakeHub(GOLDEN.parent / "fixtures" / "hub") as hub, pytest.MonkeyPatch.context() as patch:
+        hub.load_dir(DATASET_FIXTURES)
+        _isolate_hf_env(patch, work / "hf", hub.url)
+        cwd = Path.cwd()
+        os.chdir(work)  # manifest paths are recorded as given
+        try:
+            refs, _ = read_manifests([Path("models.txt")])
+            db = load_database()
+            policy, problems = read_policy(Path("p.yaml"), db=db)
+            assert policy is not None, problems
+            source = HubSource(endpoint=hub.url, policy=RetryPolicy(budget=10, base_delay=0.01, max_delay=0.05))
+            when = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+            result = scan(refs, source, db, manifests=("models.txt",), now=when)
+            judged = evaluate(result, policy, today=dt.date(2026, 1, 1), policy_name="p.yaml").result
+        finally:
+            os.chdir(cwd)
+    data = to_json(judged)
+    data["source"] = "hub https://huggingface.co"  # links as on the Hub, not at the loopback port
     return data
 
 
@@ -39,6 +104,8 @@ def test_json_datasets_have_the_models_shape_and_training_data_is_per_model(doc:
         ("databricks/databricks-dolly-15k", "copyleft", "review"),
         ("nobody/no-such-dataset", "unknown", "deny"),
     ]
+    assert model(doc, "example-org/alpaca-lora-support")["verdict"] == "review"  # NC training data
+    assert model(doc, "example-org/alpaca-lora-support")["class"] == "permissive"
     assert all(sorted(d) == sorted(doc["models"][0]) for d in doc["datasets"])
     lora = model(doc, "example-org/alpaca-lora-support")
     assert [(t["repo_id"], t["class"], t["from"], t["resolved"]) for t in lora["training_data"]] == [
@@ -69,11 +136,11 @@ def test_sarif_puts_dataset_results_at_their_manifest_line(doc: dict[str, Any]) 
     alpaca = [r for r in run["results"] if r["properties"].get("dataset") == "tatsu-lab/alpaca"]
     assert [r["ruleId"] for r in alpaca] == ["verdict/deny"]
     assert alpaca[0]["message"]["text"].startswith("datasets/tatsu-lab/alpaca is denied by the policy")
-    assert alpaca[0]["locations"][0]["physicalLocation"]["region"] == {"startLine": 28}
+    assert alpaca[0]["locations"][0]["physicalLocation"]["region"] == {"startLine": 10}
     trained = [r for r in run["results"] if r["ruleId"] == "training-data-non-commercial"]
     assert [
         (r["properties"]["model"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in trained
-    ] == [("example-org/alpaca-lora-support", 25)]
+    ] == [("example-org/alpaca-lora-support", 6)]
 
 
 def test_sarif_falls_back_to_the_code_location_of_a_discovered_dataset(doc: dict[str, Any]) -> None:
@@ -153,7 +220,7 @@ def test_html_has_a_datasets_section_and_training_data_per_model(doc: dict[str, 
     html = render("html", doc)
     assert '<section class="datasets" aria-labelledby="datasets-h">' in html
     assert html.count('<article class="dataset" id="d-') == 5
-    assert html.count('<section class="block training">') == len(doc["models"])
+    assert html.count('<section class="block training">') == sum(1 for m in doc["models"] if m["training_data"])
     assert "https://huggingface.co/datasets/tatsu-lab/alpaca/tree/" in html
     assert "base example-org/alpaca-7b-replica" in html
 
@@ -180,9 +247,9 @@ def test_markdown_lists_datasets_needing_attention_and_training_data(doc: dict[s
 
 def test_table_lists_datasets_and_the_training_data_to_look_at(doc: dict[str, Any]) -> None:
     table = render("table", doc)
-    assert "\nDATASET " in table
+    assert re.search(r"\n#\s+DATASET\s+VERDICT\s+CLASS", table)
     assert "tatsu-lab/alpaca  non-commercial  cc-by-nc-4.0 (via example-org/alpaca-7b-replica)" in table
-    assert table.rstrip().endswith("datasets under policy licscan.policy.yaml: 1 allow, 1 review, 3 deny")
+    assert table.rstrip().endswith("datasets under policy p.yaml: 1 allow, 1 review, 3 deny")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -204,7 +271,7 @@ def test_a_scan_saved_before_datasets_still_renders(doc: dict[str, Any], fmt: st
     result = CliRunner().invoke(main, ["report", str(path), "--format", fmt])
     assert result.exit_code == 0, result.output
     section = {
-        "table": "\nDATASET ",
+        "table": "  DATASET  ",
         "html": '<section class="datasets"',
         "markdown": "Datasets needing attention",
         "json": '"training_data"',

@@ -203,7 +203,7 @@ def test_free_names_urls_and_legacy_ids(hub: Any, tmp_path: Path) -> None:
     ]
     assert entries["ShareGPT"].repo_id == "ShareGPT" and not entries["ShareGPT"].resolved
     assert entries["ShareGPT"].failure == (
-        "no dataset ShareGPT on the Hub (a free name, a private or deleted dataset, or a model id)"
+        "no dataset ShareGPT on the Hub: a free name, a private or deleted dataset, or a model id"
     )
     assert entries["our internal support transcripts (2023)"].repo_id is None
     assert entries["https://github.com/tatsu-lab/stanford_alpaca"].failure == (

@@ -109,7 +109,8 @@ def test_report_and_notice_summarise_too(tmp_path: Path) -> None:
     out = tmp_path / "r.md"
     result = CliRunner().invoke(main, ["report", str(GOLDEN / "scan.json"), "--format", "markdown", "-o", str(out)])
     assert result.stderr == (
-        f"licscan: 18 models: 8 allow, 3 review, 7 deny; 2 could not be fetched; markdown report written to {out}\n"
+        f"licscan: 18 models: 8 allow, 3 review, 7 deny; 2 could not be fetched; 5 datasets: 1 allow, 1 review, "
+        f"3 deny; markdown report written to {out}\n"
     )
     notice = tmp_path / "NOTICE.md"
     result = CliRunner().invoke(main, ["notice", str(GOLDEN / "scan.json"), "-o", str(notice)])

@@ -92,7 +92,7 @@ def _why(repo_id: str, outcome: Outcome | None, models: ModelLookup) -> str:
     if outcome.code in (FetchErrorCode.NOT_FOUND, FetchErrorCode.GATED) and isinstance(models(repo_id), ModelRecord):
         return f"{repo_id} is a model on the Hub, not a dataset"
     if outcome.code is FetchErrorCode.NOT_FOUND:
-        return f"no dataset {repo_id} on the Hub (a free name, a private or deleted dataset, or a model id)"
+        return f"no dataset {repo_id} on the Hub: a free name, a private or deleted dataset, or a model id"
     return f"{outcome.code}: {clip(outcome.message, 200)}"
 
 
@@ -106,8 +106,7 @@ def _findings(entry: TrainingData, model: str) -> list[Finding]:
             Finding(
                 "training-data-unresolved",
                 Severity.WARNING,
-                f"{who} names training data {clip(named, 120)} that could not be read: {entry.failure}; "
-                "what the data's licence allows is not known",
+                f"{who} names training data {clip(named, 120)} that cannot be read ({entry.failure})",
             )
         )
     elif cls.license_class is LicenseClass.NON_COMMERCIAL:
@@ -116,9 +115,8 @@ def _findings(entry: TrainingData, model: str) -> list[Finding]:
                 "training-data-non-commercial",
                 Severity.WARNING,
                 f"{who} names training data {named} under "
-                f"{cls.license.id if cls.license else 'a non-commercial licence'} (non-commercial); the data's "
-                "licence does not by itself change the model's class, but legal must check what it allows for a "
-                "model trained on it",
+                f"{cls.license.id if cls.license else 'a non-commercial licence'} (non-commercial): it does not "
+                "change the model's class, but legal must check what it allows",
             )
         )
     elif cls.license_class is LicenseClass.UNKNOWN:
@@ -127,7 +125,7 @@ def _findings(entry: TrainingData, model: str) -> list[Finding]:
             Finding(
                 "training-data-unknown",
                 Severity.WARNING,
-                f"{who} names training data {named} whose licence licscan cannot identify ({clip(said, 80)})",
+                f"{who} names training data {named} under no licence licscan knows ({clip(said, 80)})",
             )
         )
     if entry.gated:
@@ -135,9 +133,8 @@ def _findings(entry: TrainingData, model: str) -> list[Finding]:
             Finding(
                 "training-data-gated",
                 Severity.WARNING,
-                f"{who} names training data {named}, which is gated on the Hub"
-                f"{f' ({entry.gated})' if isinstance(entry.gated, str) else ''}: access is granted per user on "
-                "terms that may add conditions the card does not state",
+                f"{who} names training data {named}, gated on the Hub"
+                f"{f' ({entry.gated})' if isinstance(entry.gated, str) else ''}: its access terms may add conditions",
             )
         )
     return out

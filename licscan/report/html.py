@@ -380,8 +380,9 @@ def _model(
                 "severity": f.get("severity") if f.get("severity") in _SEVERITY_LABEL else "warning",
                 "severity_label": _SEVERITY_LABEL.get(f.get("severity") or "", "Warning"),
                 "message": display(f.get("message"), 600),
-                # Already said on the page (a reason quotes it, or the expired-exception box): paper skips it.
-                "told": f.get("code") == "exception-expired"
+                # Already said on the page (a reason quotes it, the expired-exception box, the training data
+                # line): paper skips it.
+                "told": f.get("code") == "exception-expired" or str(f.get("code") or "").startswith("training-data-")
                 or any(str(f.get("message") or "") in str(r.get("message") or "") for r in m.get("reasons") or []),
             }
             for f in m.get("findings") or []

@@ -19,6 +19,11 @@ def summary_line(doc: dict[str, Any], output: str, fmt: str, gate: str | None = 
     parts = [f"licscan: {total} model{'s' if total != 1 else ''}: {tally}"]
     if summary.get("fetch_failures"):
         parts.append(f"{summary['fetch_failures']} could not be fetched")
+    datasets = summary.get("datasets") or 0
+    if datasets:
+        data_counts = summary.get("datasets_by_verdict") or summary.get("datasets_by_class") or {}
+        data_tally = ", ".join(f"{n} {key}" for key, n in data_counts.items() if n) or "none"
+        parts.append(f"{datasets} dataset{'s' if datasets != 1 else ''}: {data_tally}")
     baseline = doc.get("baseline")
     if isinstance(baseline, dict):
         changes = [m.get("change") for m in doc.get("models") or []]

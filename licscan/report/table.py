@@ -176,7 +176,7 @@ def _training_lines(models: list[dict[str, Any]], width: int) -> list[str]:
         flagged = [t for t in m.get("training_data") or [] if t.get("class") != "permissive" or t.get("gated")]
         if not flagged:
             continue
-        lines.append(f"  {clip(m['repo_id'], 120)}:")
+        lines += textwrap.wrap(f"{clip(m['repo_id'], 120)}:", width, initial_indent="  ", subsequent_indent="    ")
         for t in flagged:
             name = t.get("repo_id") or repr(t.get("value"))
             lic = (t.get("license") or {}).get("id") or "-"
@@ -195,7 +195,8 @@ def render_table(doc: dict[str, Any], *, color: bool = False, width: int = WIDTH
         lines += ["", *_grid(doc, datasets, color, width, "DATASET")]
     training = _training_lines(models, width)
     if training:
-        lines += ["", "Training data to look at (it does not change a model's class):", *training]
+        heading = "Training data to look at (it does not change a model's class):"
+        lines += ["", *textwrap.wrap(heading, width, subsequent_indent="  "), *training]
     summary = doc["summary"]
     counts = ", ".join(f"{n} {cls}" for cls, n in summary["by_class"].items() if n)
     lines.append("")
