@@ -132,6 +132,7 @@ class Fetcher:
         self._record_keys: dict[str, Key] = {}  # record key -> the outcome key it was first fetched as
         self._cards: dict[str, Classification] = {}
         self._final_plans: dict[str, Plan] = {}
+        self._plans: dict[tuple[str, frozenset[str], frozenset[str]], Plan] = {}
         self._queue: deque[_Task] = deque()
         self._scheduled: set[Key] = set()
         self._datasets_scheduled: set[Key] = set()
@@ -171,8 +172,17 @@ class Fetcher:
         return replace(record, files={**record.files, **files}) if files else record
 
     def lineage_plan(self, record: ModelRecord) -> Plan:
-        attempted = frozenset(self.attempted.get(record_key(record), ()))
-        return plan(self.with_files(record), self.from_card(record).license_class, self.upstreams, attempted)
+        rkey = record_key(record)
+        attempted = frozenset(self.attempted.get(rkey, ()))
+        # The plan depends only on the record, the files read so far and those asked for: asked again
+        # for every step of a record, and once per model for every base it shares, it is worked out once.
+        memo_key = (rkey, attempted, frozenset(self.texts.get(rkey, ())))
+        found = self._plans.get(memo_key)
+        if found is None:
+            current = self.with_files(record)
+            found = plan(current, self.from_card(record).license_class, self.upstreams, attempted)
+            self._plans[memo_key] = found
+        return found
 
     def _advance(self, key: Key, record: ModelRecord) -> None:
         """``_follow``, isolated: a bug on one record must not stop the scan (build_result reports it)."""
