@@ -61,11 +61,9 @@ def classify_with_texts(
     findings: list[Finding] = []
     found: list[License] = []
     undecided: list[str] = []  # licence files that read as a licence the text then departs from
-    licence_files = set(text_files(record)) - {README}  # not the configs read for lineage
-    for name, text in record.files.items():
-        if name not in licence_files:
-            continue
-        detection = detect_text(text, db)
+    # The repo's order, not the order the answers arrived in; never the configs read for lineage.
+    for name in [n for n in text_files(record) if n != README and n in record.files]:
+        detection = detect_text(record.files[name], db)
         evidence.append(detection_evidence(detection, f"file:{name}"))
         findings.extend(detection_findings(detection))
         if detection.license is not None:
