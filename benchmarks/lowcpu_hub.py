@@ -120,6 +120,7 @@ class LowCpuHub:
 
         def run() -> None:
             loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
             self._loop = loop
             self._server = loop.run_until_complete(
                 asyncio.start_server(self._handle, "127.0.0.1", 0, backlog=1024, limit=1 << 20)
