@@ -256,16 +256,15 @@ def _model_card(record: ModelRecord, lic: License | None, cls: LicenseClass) -> 
     if card.template and card.words is not None:
         template = "README.md is the Trainer's template ('More information needed')"
         return Component(MODEL_CARD, ABSENT, "CARD_EMPTY", f"{template}; {keys}")
-    if card.words is not None:
-        if card.words < 20:
-            return Component(MODEL_CARD, ABSENT, "CARD_EMPTY", f"README.md has {card.words} words of text; {keys}")
-        what = f"README.md, {card.words} words; {keys}"
-    elif card.metadata_keys and not card.template:
-        what = f"README.md with card {keys} (its text was not read: no extra request)"
-    else:
-        why = "a Trainer template (generated_from_trainer)" if card.template else "no metadata beyond the licence"
-        text = f"README.md is listed, with {why}; its text was not read"
+    if card.words is None:
+        # Without the text there is no telling a written card from a bare metadata block: licscan reads a
+        # card only when the licence or the lineage needs it, and the grade costs no request of its own.
+        template = " (generated_from_trainer: a Trainer template)" if card.template else ""
+        text = f"README.md is listed with {keys}{template}; its text was not read"
         return Component(MODEL_CARD, UNKNOWN, "CARD_NOT_READ", text)
+    if card.words < 20:
+        return Component(MODEL_CARD, ABSENT, "CARD_EMPTY", f"README.md has {card.words} words of text; {keys}")
+    what = f"README.md, {card.words} words; {keys}"
     state, reason, text = _licence_state(lic, cls, what)
     return Component(MODEL_CARD, state, reason, text)
 
@@ -332,7 +331,8 @@ def _no_data(record: ModelRecord, training: Sequence[TrainingEntry] | None, name
     if training is None:
         if declared in (None, "", []):
             return Component(name, UNKNOWN, "NO_DATASETS_FIELD", "the card has no datasets: field")
-        return Component(name, UNKNOWN, "DATASETS_NOT_READ", f"the card names {clip(declared, 120)}")
+        named = ", ".join(str(d) for d in declared) if isinstance(declared, list) else str(declared)
+        return Component(name, UNKNOWN, "DATASETS_NOT_READ", f"the card names {clip(named, 120)}")
     if not training:
         return Component(name, UNKNOWN, "NO_DATASETS_FIELD", "the card names no training datasets (datasets:)")
     return None

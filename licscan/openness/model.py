@@ -84,7 +84,8 @@ REASONS: dict[str, str] = {
     # documentation
     "NO_MODEL_CARD": "the repo has no README.md",
     "CARD_EMPTY": "README.md has no content beyond its metadata",
-    "CARD_NOT_READ": "README.md is listed but carries no metadata, and its text was not read",
+    "CARD_NOT_READ": "README.md is listed, but its text was not read (the scan reads a card only when the licence "
+    "or the lineage needs it)",
     "NO_EVAL_RESULTS": "no model-index with results in the card (results in prose are not read)",
     "NO_TECHNICAL_REPORT": "no arXiv id in the card or tags",
     "ARXIV_PLACEHOLDER": "the arXiv id is a placeholder, not a paper",
