@@ -334,7 +334,7 @@ def _no_data(record: ModelRecord, training: Sequence[TrainingEntry] | None, name
         named = ", ".join(str(d) for d in declared) if isinstance(declared, list) else str(declared)
         return Component(name, UNKNOWN, "DATASETS_NOT_READ", f"the card names {clip(named, 120)}")
     if not training:
-        return Component(name, UNKNOWN, "NO_DATASETS_FIELD", "the card names no training datasets (datasets:)")
+        return Component(name, UNKNOWN, "NO_DATASETS_FIELD", "the card has no datasets: field")
     return None
 
 
