@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from test_action import POLICY as ACTION_POLICY
+from test_action import Runner, command_lines, git, run_gate, runner, snapshot  # noqa: F401 - fixtures
 
 from licscan.cli import main
 from licscan.discover.engine import discover
@@ -18,7 +21,8 @@ CORPUS = Path(__file__).resolve().parent / "fixtures" / "discover"
 
 def test_lock_in_of_every_use_in_the_discovery_corpus() -> None:
     """Discovery's client names drive the reading; this table breaks when either side changes."""
-    found = {(r.api.provider, r.api.model): (r.lock_in.level, r.data_leaves_premises) for r in assess(discover([CORPUS]).apis)}
+    uses = assess(discover([CORPUS]).apis)
+    found = {(r.api.provider, r.api.model): (r.lock_in.level, r.data_leaves_premises) for r in uses}
     assert found == {
         ("anthropic", "claude-3-5-haiku-20241022"): ("medium", True),  # LangChain ChatAnthropic
         ("anthropic", "claude-3-5-haiku-latest"): ("low", True),  # Pydantic AI provider:model
@@ -174,3 +178,71 @@ def test_without_an_apis_section_no_use_is_judged(project: Path) -> None:
     assert {a["verdict"] for a in doc["apis"]} == {None}
     assert {a["reasons"] == [] for a in doc["apis"]} == {True}
     assert all(a["lock_in"]["level"] in ("low", "medium", "high") for a in doc["apis"])
+
+
+# -- the Action: only the API uses a pull request adds fail, annotated at their line ---------------------------
+
+
+BASE_CODE = """\
+import anthropic
+
+client = anthropic.Anthropic()
+client.messages.create(model="claude-3-5-sonnet-latest", max_tokens=64, messages=[])
+"""
+
+
+@pytest.fixture
+def api_repo(runner: Runner) -> Runner:  # noqa: F811 - the fixture imported above
+    """main holds code calling Anthropic and a policy with an apis: section denying DeepSeek."""
+    git(runner.repo, "checkout", "-q", "main")
+    policy = ACTION_POLICY + "apis:\n  default: review\n  providers: {anthropic: allow, deepseek: deny}\n"
+    runner.commit_head({"src/app.py": BASE_CODE, "licscan.policy.yaml": policy})
+    git(runner.repo, "checkout", "-q", "-B", "feature")
+    runner.env("INPUT_DISCOVER", "src")
+    return runner
+
+
+def test_the_action_fails_a_pr_that_adds_a_denied_provider_at_its_line(
+    api_repo: Runner, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api_repo.commit_head({"src/chat.py": ADDED})
+    code, out = run_gate(capsys)
+    assert code == 1, out
+    errors = command_lines(out)
+    assert len(errors) == 1, out
+    assert errors[0].startswith(
+        "::error file=src/chat.py,line=4,title=licscan%3A hosted API deepseek deepseek-chat fails the gate::"
+        "deepseek deepseek-chat (hosted-open-weights): deny under the policy. deepseek deepseek-chat "
+        "(hosted-open-weights): the policy denies provider deepseek (apis.providers)."
+    )
+    outputs = api_repo.outputs()
+    assert outputs["violations"] == "0"  # no model fails
+    assert json.loads(outputs["api-violations"]) == [
+        {
+            "provider": "deepseek",
+            "model": "deepseek-chat",
+            "serving": "hosted-open-weights",
+            "path": "src/chat.py",
+            "line": 4,
+            "change": "added",
+            "verdict": "deny",
+            "lock_in": "medium",
+            "reason": json.loads(outputs["api-violations"])[0]["reason"],
+        }
+    ]
+    summary = Path(os.environ["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+    assert "1 hosted-API use(s) the policy does not allow" in summary
+
+
+def test_the_action_stays_quiet_about_api_uses_the_base_already_has(
+    api_repo: Runner, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api_repo.commit_head({"src/chat.py": ADDED})
+    git(api_repo.repo, "checkout", "-q", "main")
+    git(api_repo.repo, "merge", "-q", "feature")
+    git(api_repo.repo, "checkout", "-q", "-B", "feature2")
+    api_repo.commit_head({"README.md": "docs\n"})
+    code, out = run_gate(capsys)
+    assert code == 0, out
+    assert command_lines(out) == []
+    assert api_repo.outputs()["api-violations"] == "[]"
