@@ -95,7 +95,7 @@ def test_attestations_fill_what_the_hub_does_not_show_and_lift_only_to_the_class
     # One Class II component attested is no Class II.
     amber = model(doc, "LLM360/Amber")["openness"]
     assert amber["components"]["training-code"]["state"] == "open"
-    assert amber["mof_class"] is None
+    assert amber["mof_class"] == "III"  # its Hub evidence; Class II also needs inference and evaluation code
 
 
 def test_policy_attestations_and_the_openness_minimum(project: Path) -> None:
@@ -110,9 +110,9 @@ openness:
   decision: deny
   attestations:
     - model: LLM360/Amber
-      component: data-card
-      license: odc-by
-      source: https://huggingface.co/datasets/LLM360/AmberDatasets
+      component: research-paper
+      license: cc-by-4.0
+      source: https://arxiv.org/abs/2312.06550
       checked_by: legal@example.com
 """,
         encoding="utf-8",
@@ -134,7 +134,8 @@ openness:
             "message": "Qwen/Qwen2.5-0.5B is graded open-weights, at or above the policy's minimum open-weights "
                        "(openness.minimum)."} in qwen["reasons"]
     amber = model(doc, "LLM360/Amber")["openness"]
-    assert amber["components"]["data-card"]["attested"]["checked_by"] == "legal@example.com"
+    paper = amber["components"]["research-paper"]
+    assert (paper["state"], paper["attested"]["checked_by"]) == ("open", "legal@example.com")
 
 
 def test_a_minimum_of_open_model_names_every_missing_component(project: Path) -> None:

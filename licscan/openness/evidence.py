@@ -230,7 +230,8 @@ _PLACEHOLDER = "more information needed"
 
 def model_card(record: ModelRecord) -> CardEvidence:
     card = record.card_data if isinstance(record.card_data, Mapping) else {}
-    keys = tuple(sorted(str(k) for k in card if str(k) not in _LICENCE_KEYS))
+    # The gate's form (extra_gated_*) is not the card's content.
+    keys = tuple(sorted(str(k) for k in card if str(k) not in _LICENCE_KEYS and not str(k).startswith("extra_gated")))
     text = record.files.get(README)
     words: int | None = None
     template = "generated_from_trainer" in {str(t) for t in _as_list(card.get("tags"))}

@@ -189,11 +189,17 @@ def _failure_reason(failure: FetchFailure | None, context: GradeContext) -> tupl
     message = clip(failure.message, 200)
     if failure.code is FetchErrorCode.GATED:
         return ("GATED_NO_ACCESS" if context.token else "GATED_NO_TOKEN"), message
-    if context.offline:
+    if _missing_offline(failure, context):
         return "OFFLINE", message
     if failure.code is FetchErrorCode.NOT_FOUND:
         return "NOT_FOUND", message
     return "FETCH_FAILED", message
+
+
+def _missing_offline(failure: FetchFailure, context: GradeContext) -> bool:
+    """An offline source that does not hold the answer (as opposed to a failure it recorded when it was made,
+    which keeps its own code). The wording is that of licscan's own snapshot and cache sources."""
+    return context.offline and ("not in the snapshot" in failure.message or "not in cache" in failure.message)
 
 
 def _licence_state(lic: License | None, cls: LicenseClass, what: str) -> tuple[str, str | None, str]:
@@ -316,7 +322,8 @@ def _research_paper(record: ModelRecord) -> Component:
 def _entry_reason(entry: TrainingEntry, context: GradeContext) -> str:
     if entry.fetch_code == FetchErrorCode.GATED.value:
         return "GATED_NO_ACCESS" if context.token else "GATED_NO_TOKEN"
-    if context.offline and entry.fetch_code is not None:
+    if entry.fetch_code is not None and _missing_offline(FetchFailure(FetchErrorCode(entry.fetch_code),
+                                                                      entry.failure or ""), context):
         return "OFFLINE"
     return "DATASET_UNRESOLVED"
 
@@ -394,7 +401,7 @@ def _checkpoints(
     if refs is None:
         return Component(INTERMEDIATE_CHECKPOINTS, UNKNOWN, "REFS_NOT_READ", "no checkpoint-* folder among the files")
     if isinstance(refs, FetchFailure):
-        reason = "OFFLINE" if context.offline else "REFS_UNREADABLE"
+        reason = "OFFLINE" if _missing_offline(refs, context) else "REFS_UNREADABLE"
         return Component(INTERMEDIATE_CHECKPOINTS, UNKNOWN, reason, clip(refs.message, 200))
     return Component(
         INTERMEDIATE_CHECKPOINTS,
