@@ -102,6 +102,7 @@ class _RefsTask:
 
 
 _Task = _ModelTask | _FileTask | _DatasetTask | _RefsTask
+_LOOKUP_KINDS = {"_ModelTask": "model_info", "_FileTask": "files", "_RefsTask": "refs", "_DatasetTask": "dataset_info"}
 
 
 def record_key(record: ModelRecord) -> str:
@@ -139,6 +140,7 @@ class Fetcher:
         self.max_workers = max_workers
         self.openness_refs = openness_refs
         self.refs: dict[str, RepoRefs | FetchFailure] = {}  # record key -> branches, for the openness grade
+        self.lookups: dict[str, int] = {}  # answers by kind (the Hub's or the cache's): the scan's cost
         self.outcomes: dict[Key, Outcome] = {}
         self.dataset_outcomes: dict[Key, Outcome] = {}
         self.depth: dict[Key, int] = {}
@@ -286,6 +288,8 @@ class Fetcher:
 
     def _land(self, task: _Task, result: _Answer) -> None:
         self._done += 1
+        kind = _LOOKUP_KINDS.get(type(task).__name__, type(task).__name__)
+        self.lookups[kind] = self.lookups.get(kind, 0) + 1
         if isinstance(task, _ModelTask):
             label = f"{task.repo_id}@{task.revision or 'main'}"
             assert isinstance(result, (ModelRecord, FetchFailure))
@@ -446,6 +450,7 @@ def scan(
         source=source.description,
         warnings=warnings,
         datasets=datasets,
+        lookups=dict(fetcher.lookups),
     )
 
 

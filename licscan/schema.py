@@ -253,6 +253,7 @@ DOCUMENT = obj(
                 "dataset_fetch_failures": INT,
                 "training_data_by_class": counts(CLASSES),
                 "by_openness": counts(SPECTRUM),
+                "lookups": counts(("model_info", "files", "refs", "dataset_info")),
             },
         ),
         "models": list_of(MODEL),

@@ -311,6 +311,7 @@ class ScanResult:
     policy_context: Mapping[str, Any] | None = None
     datasets: tuple[DatasetResult, ...] = ()  # the datasets the manifests list
     apis: tuple[ApiResult, ...] = ()  # the discovered API uses with lock-in (and verdicts under a policy)
+    lookups: Mapping[str, int] = field(default_factory=dict)  # answers the scan read, by kind (model_info, refs, ...)
 
     @property
     def fetch_failed(self) -> bool:

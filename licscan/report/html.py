@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from licscan.openness.model import LEVELS
-from licscan.report import openness_html
+from licscan.report import openness_html, openness_md
 from licscan.report.common import (
     CLASSES,
     VERDICTS,
@@ -115,6 +115,7 @@ def view(doc: dict[str, Any]) -> dict[str, Any]:
         "has_policy": doc.get("policy") is not None,
         # Openness (licscan.report.openness_html): the spectrum chart, and the Hybrid section with --discover.
         "spectrum": openness_html.spectrum_view(doc),
+        "cost": openness_md.cost_note(doc),
         "hybrid": openness_html.hybrid_view(doc),
         "levels": [
             {"key": key, "label": LABELS[key], "count": sum(1 for m in models if m["openness_level"] == key)}

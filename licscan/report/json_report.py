@@ -102,6 +102,9 @@ def to_json(result: ScanResult) -> dict[str, Any]:
             "training_data_by_class": training_by_class,
             # Closed to open: API uses by how they are served (with --discover), models by openness level.
             "by_openness": spectrum_counts(models, found.get("apis")),
+            # What the scan read, by kind (answers of the Hub or of the cache): the openness grade adds none
+            # but refs (--openness-refs).
+            "lookups": {k: int(v) for k, v in sorted(result.lookups.items())},
         },
         "models": models,
         # The datasets the manifests list or the code loads, each with a model's fields (no lineage, no training data).

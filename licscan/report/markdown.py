@@ -147,8 +147,10 @@ class _Builder:
         footer = "\n".join(f"… and {line}; see the full report." for line in left_out)
         if footer:
             self.add("\n" + footer + "\n")
+        cost = openness_md.cost_note(self.doc)
         self.add(
-            f"\n<sub>Full report: `licscan report scan.json --format html`. {len(models)} models in this scan.</sub>\n"
+            f"\n<sub>Full report: `licscan report scan.json --format html`. {len(models)} models in this scan."
+            f"{' ' + cost if cost else ''}</sub>\n"
         )
         return "".join(self.parts)
 

@@ -65,3 +65,22 @@ def api_attention(apis: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return {"deny": 0, "review": 1}.get(str(verdict), 2 if lock == "high" else 3)
 
     return sorted((a for a in apis if rank(a) < 3), key=rank)
+
+
+def cost_note(doc: dict[str, Any]) -> str | None:
+    """The closing note: what the grade cost. Plain text (numbers only come from the document's counts)."""
+    lookups = (doc.get("summary") or {}).get("lookups")
+    if not isinstance(lookups, dict):
+        return None
+
+    def n(key: str) -> int:
+        value = lookups.get(key, 0)
+        return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+    read = f"{n('model_info')} model-info"
+    if n("dataset_info"):
+        read += f" and {n('dataset_info')} dataset-info"
+    refs = (f"; --openness-refs listed the branches of {n('refs')} model{'s' if n('refs') != 1 else ''}, one "
+            "request each") if n("refs") else ""
+    return (f"Openness graded from the {read} answers the scan already read (Hub or cache), with no request of "
+            f"its own{refs}.")
