@@ -502,6 +502,8 @@ def training_entries(result: ModelResult, datasets: dict[Key, Outcome]) -> list[
                 gated=data.gated,
                 failure=data.failure,
                 fetch_code=failed.code.value if isinstance(failed, FetchFailure) else None,
+                # The fetch's own message: "not in the snapshot" tells an offline miss from a missing dataset.
+                fetch_message=failed.message if isinstance(failed, FetchFailure) else None,
             )
         )
     return out

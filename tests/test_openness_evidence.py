@@ -252,3 +252,18 @@ def test_an_open_model_is_blocked_from_class_ii_by_what_the_hub_never_holds() ->
         ("class-II", "evaluation-data"),
     ]
     assert done.osaid == "undetermined"
+
+
+def test_a_dataset_the_snapshot_does_not_hold_is_offline_not_unresolved() -> None:
+    from licscan.openness.grade import GradeContext, TrainingEntry
+
+    rec = record(siblings=("model.safetensors",), card_data={"datasets": ["org/data"]})
+    entry = TrainingEntry("org/data", "org/data", failure="no dataset org/data on the Hub", fetch_code="not-found",
+                          fetch_message="datasets/org/data@main is not in the snapshot")
+    offline = grade(result(rec), [entry], context=GradeContext(offline=True)).component("data-card")
+    assert (offline.state, offline.reason) == (UNKNOWN, "OFFLINE")
+    online = grade(result(rec), [entry]).component("data-card")
+    assert online.reason == "DATASET_UNRESOLVED"
+    no_card = TrainingEntry("org/data", "org/data", resolved=True, has_card=False)
+    card = grade(result(rec), [no_card]).component("data-card")
+    assert (card.state, card.reason, card.evidence) == (ABSENT, "DATASET_NO_CARD", "no README.md in org/data")

@@ -215,3 +215,46 @@ def test_snapshot_keeps_refs_and_an_offline_scan_says_when_they_are_missing(hub:
     offline = checkpoints(without)
     assert (offline["state"], offline["reason"]) == ("unknown", "OFFLINE")
     assert offline["evidence"] == "LLM360/Amber: its branches are not in the snapshot (write it with --openness-refs)"
+
+
+# -- training data: the data card (Class III) and the data's licences (Class I) ----------------------------
+
+
+def test_a_fully_documented_model_with_open_data_is_an_open_model(hub: Any) -> None:
+    amber = grades(hub, "LLM360/Amber")["LLM360/Amber"]
+    assert (amber.level, amber.mof_class, amber.osaid) == ("open-model", "III", "undetermined")
+    assert {n: amber.component(n).state for n in CLASS_III} == dict.fromkeys(CLASS_III, "open")
+    assert amber.component("data-card").evidence == "every training dataset has a card: LLM360/AmberDatasets"
+    datasets = amber.component("datasets")
+    assert (datasets.state, datasets.evidence) == ("open", "open-data or OSI licences: LLM360/AmberDatasets (odc-by)")
+    assert [b.component for b in amber.blocks] == ["training-code", "inference-code", "evaluation-code",
+                                                   "evaluation-data"]
+
+
+def test_training_data_that_is_gone_other_or_gated_is_never_open(hub: Any) -> None:
+    found = grades(hub, "EleutherAI/gpt-neo-125m", "example-org/code-completion-350m",
+                   "example-org/clinical-notes-summarizer")
+    neo = found["EleutherAI/gpt-neo-125m"]
+    assert neo.level == "open-weights"
+    assert [b.message for b in neo.blocks][1] == (
+        "cannot reach open-model: data-card undetermined (DATASET_UNRESOLVED: the_pile: no dataset the_pile on the "
+        "Hub: a free name, a private or deleted dataset, or a model id)"
+    )
+    code = found["example-org/code-completion-350m"]
+    assert states(code, "data-card", "datasets") == {
+        "data-card": ("open", None),  # the card is there; what the data allows is Class I's matter
+        "datasets": ("unknown", "DATASET_LICENSE_UNKNOWN"),
+    }
+    assert code.component("datasets").evidence == "bigcode/the-stack-dedup (no licence identified)"
+    clinical = found["example-org/clinical-notes-summarizer"]
+    assert states(clinical, "data-card", "datasets") == {
+        "data-card": ("unknown", "GATED_NO_TOKEN"),
+        "datasets": ("unknown", "GATED_NO_TOKEN"),
+    }
+
+
+def test_each_dataset_is_read_once_whatever_number_of_models_name_it(hub: Any) -> None:
+    hub.reset_log()
+    grades(hub, "LLM360/Amber", "example-org/code-completion-350m", "example-org/clinical-notes-summarizer")
+    assert hub.count("dataset_info") == 3
+    assert hub.count("refs") == 0  # the grade asks for nothing of its own

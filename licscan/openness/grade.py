@@ -71,8 +71,8 @@ class GradeContext:
 class TrainingEntry:
     """One ``datasets:`` entry of the model's own card, as the grade needs it (built from the scan's training data).
 
-    ``license`` is the dataset's licence when it could be read; ``fetch_code`` the fetch failure's code
-    when it could not; ``has_card`` whether the dataset lists a README.md.
+    ``license`` is the dataset's licence when it could be read; ``fetch_code`` and ``fetch_message`` the
+    fetch failure's when it could not; ``has_card`` whether the dataset lists a README.md.
     """
 
     value: str
@@ -84,6 +84,7 @@ class TrainingEntry:
     gated: str | bool = False
     failure: str | None = None
     fetch_code: str | None = None
+    fetch_message: str | None = None
 
 
 Refs = RepoRefs | FetchFailure
@@ -322,8 +323,9 @@ def _research_paper(record: ModelRecord) -> Component:
 def _entry_reason(entry: TrainingEntry, context: GradeContext) -> str:
     if entry.fetch_code == FetchErrorCode.GATED.value:
         return "GATED_NO_ACCESS" if context.token else "GATED_NO_TOKEN"
-    if entry.fetch_code is not None and _missing_offline(FetchFailure(FetchErrorCode(entry.fetch_code),
-                                                                      entry.failure or ""), context):
+    if entry.fetch_code is not None and _missing_offline(
+        FetchFailure(FetchErrorCode(entry.fetch_code), entry.fetch_message or ""), context
+    ):
         return "OFFLINE"
     return "DATASET_UNRESOLVED"
 
