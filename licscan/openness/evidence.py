@@ -91,6 +91,9 @@ LIBRARIES: dict[str, str] = {
     "bertopic": "MIT",
     "paddlenlp": "Apache-2.0",
     "ctranslate2": "MIT",
+    "vllm": "Apache-2.0",  # Mistral's cards name it; it implements the architectures it serves
+    "mlc-llm": "Apache-2.0",
+    "llamafile": "Apache-2.0",
     "transformers.js": "Apache-2.0",
     "onnx": "Apache-2.0",
     "ultralytics": "AGPL-3.0",
