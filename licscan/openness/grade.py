@@ -25,30 +25,22 @@ from licscan.openness.model import (
     COMPONENTS,
     DATA_CARD,
     DATASETS,
-    EVALUATION_CODE,
-    EVALUATION_DATA,
     EVALUATION_RESULTS,
-    INFERENCE_CODE,
     INTERMEDIATE_CHECKPOINTS,
     LEVEL_NEEDS,
     LEVEL_UNKNOWN,
     LEVELS,
     MODEL_CARD,
-    MODEL_METADATA,
     OPEN,
     OPEN_MODEL,
     OPEN_WEIGHTS,
     OSAID_FAILS,
     OSAID_UNDETERMINED,
-    PREPROCESSING_CODE,
     REQUIRED,
     RESEARCH_PAPER,
     RESTRICTED,
     RESTRICTED_WEIGHTS,
-    SAMPLE_OUTPUTS,
-    SUPPORTING_LIBRARIES,
     TECHNICAL_REPORT,
-    TRAINING_CODE,
     UNKNOWN,
     WEIGHTS,
     Block,
@@ -347,15 +339,25 @@ def _no_data(record: ModelRecord, training: Sequence[TrainingEntry] | None, name
     return None
 
 
-def _data_card(record: ModelRecord, training: Sequence[TrainingEntry] | None, context: GradeContext) -> Component:
-    missing = _no_data(record, training, DATA_CARD)
+def _unread_data(
+    record: ModelRecord, training: Sequence[TrainingEntry] | None, name: str, context: GradeContext
+) -> Component | None:
+    """The data component when the card names no data, the scan read none, or an entry could not be read."""
+    missing = _no_data(record, training, name)
     if missing is not None or training is None:
-        return missing or _not_on_hub(DATA_CARD)
+        return missing or _not_on_hub(name)
     unresolved = [e for e in training if not e.resolved]
     if unresolved:
         first = unresolved[0]
         names = ", ".join(_named(e) for e in unresolved[:4])
-        return Component(DATA_CARD, UNKNOWN, _entry_reason(first, context), f"{names}: {clip(first.failure, 160)}")
+        return Component(name, UNKNOWN, _entry_reason(first, context), f"{names}: {clip(first.failure, 160)}")
+    return None
+
+
+def _data_card(record: ModelRecord, training: Sequence[TrainingEntry] | None, context: GradeContext) -> Component:
+    unread = _unread_data(record, training, DATA_CARD, context)
+    if unread is not None or training is None:
+        return unread or _not_on_hub(DATA_CARD)
     no_card = [e for e in training if not e.has_card]
     if no_card:
         names = ", ".join(_named(e) for e in no_card[:4])
@@ -365,14 +367,9 @@ def _data_card(record: ModelRecord, training: Sequence[TrainingEntry] | None, co
 
 
 def _datasets(record: ModelRecord, training: Sequence[TrainingEntry] | None, context: GradeContext) -> Component:
-    missing = _no_data(record, training, DATASETS)
-    if missing is not None or training is None:
-        return missing or _not_on_hub(DATASETS)
-    unresolved = [e for e in training if not e.resolved]
-    if unresolved:
-        first = unresolved[0]
-        names = ", ".join(_named(e) for e in unresolved[:4])
-        return Component(DATASETS, UNKNOWN, _entry_reason(first, context), f"{names}: {clip(first.failure, 160)}")
+    unread = _unread_data(record, training, DATASETS, context)
+    if unread is not None or training is None:
+        return unread or _not_on_hub(DATASETS)
     closed = [e for e in training if e.license is not None and e.license_class is not LicenseClass.UNKNOWN
               and open_basis(e.license) is None and not e.license.family]
     if closed:
@@ -417,19 +414,8 @@ def _count(names: list[str], one: str, many: str) -> str:
     return f"{len(names)} {one if len(names) == 1 else many} ({clip(', '.join(names[:3]), 120)})"
 
 
-_NEVER_ON_HUB = (
-    TRAINING_CODE,
-    INFERENCE_CODE,
-    EVALUATION_CODE,
-    EVALUATION_DATA,
-    SUPPORTING_LIBRARIES,
-    PREPROCESSING_CODE,
-    MODEL_METADATA,
-    SAMPLE_OUTPUTS,
-    RESEARCH_PAPER,
-)
 
 
 def _not_on_hub(name: str) -> Component:
-    assert name in _NEVER_ON_HUB or name in COMPONENTS
+    """A component the Hub holds no evidence for (training code, evaluation data, ...): only an attestation fills it."""
     return Component(name, UNKNOWN, "NOT_ON_HUB", "")
