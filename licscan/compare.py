@@ -79,7 +79,7 @@ def compare(result: ScanResult, prior: Prior) -> tuple[dict[str, Any], list[Mode
     if prior.kind == "scan":
         doc = to_json(result)
         changes = diff_documents(prior.data, doc)
-        annotate(doc, changes, prior.path, kind="scan")
+        annotate(doc, changes, prior.path, kind="scan", old_apis=prior.data.get("apis"))
         return doc, changes, []
     from licscan.lock import compare_with_lock
 

@@ -139,12 +139,24 @@ def differences(old: Model, new: Model) -> tuple[str, ...]:
     return tuple(out)
 
 
-def annotate(doc: dict[str, Any], changes: Iterable[ModelChange], baseline: str, kind: str = "scan") -> None:
+def annotate(
+    doc: dict[str, Any],
+    changes: Iterable[ModelChange],
+    baseline: str,
+    kind: str = "scan",
+    old_apis: list[dict[str, Any]] | None = None,
+) -> None:
     """Record the comparison in ``doc`` (in place): ``models[].change`` and a top-level ``baseline``.
 
     Both fields exist only in compared scans; ``kind`` says whether the
-    baseline was a scan document or a lock file.
+    baseline was a scan document or a lock file. Against a scan, every hosted-API use of ``doc`` also gets
+    ``change``: ``unchanged`` when ``old_apis`` (the baseline's) has the same provider, model and serving,
+    else ``added`` (a baseline scanned without ``--discover`` has none, so every use is new: fail closed).
     """
+    if kind == "scan":
+        known = {api_key(a) for a in old_apis or []}
+        for api in doc.get("apis") or []:
+            api["change"] = "unchanged" if api_key(api) in known else "added"
     removed: list[dict[str, Any]] = []
     for change in changes:
         if change.new is not None:
@@ -161,6 +173,26 @@ def annotate(doc: dict[str, Any], changes: Iterable[ModelChange], baseline: str,
                 }
             )
     doc["baseline"] = {"path": baseline, "kind": kind, "removed": removed}
+
+
+def api_key(api: dict[str, Any]) -> tuple[str, str, str]:
+    """A hosted-API use's identity across scans: provider, model and serving (locations move with edits)."""
+    return (str(api.get("provider") or ""), str(api.get("model") or ""), str(api.get("serving") or ""))
+
+
+def judged_apis(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The API uses the gate judges: all of them, except against a baseline scan, where only added ones are."""
+    apis: list[dict[str, Any]] = [a for a in doc.get("apis") or [] if isinstance(a, dict)]
+    baseline = doc.get("baseline")
+    if baseline is None or (isinstance(baseline, dict) and baseline.get("kind") == "lock"):
+        return apis
+    return [a for a in apis if a.get("change") == "added"]
+
+
+def api_violations(doc: dict[str, Any], fail_on: str) -> list[dict[str, Any]]:
+    """The judged API uses whose verdict (under the policy's ``apis:`` section) is ``fail_on`` or worse."""
+    threshold = _SEVERITY[fail_on]
+    return [a for a in judged_apis(doc) if a.get("verdict") in _SEVERITY and _SEVERITY[a["verdict"]] >= threshold]
 
 
 def judged(doc: dict[str, Any]) -> list[Model]:
@@ -198,7 +230,7 @@ def exit_code(doc: dict[str, Any], fail_on: str) -> int:
     """
     from licscan.errors import EXIT_FETCH_FAILED, EXIT_GATE_FAILED, EXIT_OK
 
-    if violations(doc, fail_on):
+    if violations(doc, fail_on) or api_violations(doc, fail_on):
         return EXIT_GATE_FAILED
     return EXIT_FETCH_FAILED if any(fetch_failed(m) for m in judged(doc)) else EXIT_OK
 

@@ -33,7 +33,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from licscan.diff import ModelChange, annotate, counts, diff_documents, exit_code, fails, fetch_failed, judged
+from licscan.diff import (
+    ModelChange,
+    annotate,
+    api_violations,
+    counts,
+    diff_documents,
+    exit_code,
+    fails,
+    fetch_failed,
+    judged,
+    judged_apis,
+)
 from licscan.errors import EXIT_INPUT_ERROR, InputError
 from licscan.report.changes import (
     COMMENT_LIMIT,
@@ -363,17 +374,29 @@ def build_source(inputs: Inputs, cwd: Path) -> Any:
 
 
 def scan_refs(
-    refs: list[ModelRef], manifests: list[str], warnings: list[str], setup: Setup
+    refs: list[ModelRef],
+    manifests: list[str],
+    warnings: list[str],
+    setup: Setup,
+    discovery: Any = None,
+    unlisted: list[ModelRef] | None = None,
 ) -> tuple[ScanResult, tuple[str, ...]]:
-    """The scan with the policy's verdicts, and the policy's warnings (expired or unused exceptions)."""
+    """The scan with the discovery attached, the policy's attestations applied and its verdicts (models and
+    hosted-API uses), and the policy's warnings (expired or unused exceptions, attestations that do not apply)."""
+    from licscan.openness import apply_attestations
     from licscan.policy import evaluate
     from licscan.scan import scan
 
     result = scan(
         refs, setup.source, setup.db, manifests=tuple(manifests), warnings=tuple(warnings), upstreams=setup.upstreams
     )
+    if discovery is not None:
+        from licscan.discover.gate import mark_unlisted
+
+        result = mark_unlisted(result, unlisted or [], discovery)
+    result, attested = apply_attestations(result, setup.policy.attestations, setup.db)
     outcome = evaluate(result, setup.policy, today=datetime.date.today(), policy_name=setup.policy_name)
-    return outcome.result, outcome.warnings
+    return outcome.result, (*attested, *outcome.warnings)
 
 
 def _repo_path(path: str, top: Path) -> str:
@@ -490,6 +513,42 @@ def capped_annotations(models: list[dict[str, Any]], fail_on: str, policy: str, 
     return shown
 
 
+def api_annotation(api: dict[str, Any], fail_on: str, top: Path) -> str | None:
+    """The ``::error``/``::warning`` line at the code that calls a hosted API the policy denies or reviews."""
+    verdict = api.get("verdict")
+    if verdict not in ("deny", "review"):
+        return None
+    failing = bool(api_violations({"apis": [api]}, fail_on))
+    where = (api.get("locations") or [{}])[0]
+    what = f"{api.get('provider')}{' ' + str(api['model']) if api.get('model') else ''}"
+    others = len(api.get("locations") or []) - 1
+    more = f" (and {others} more place{'s' if others != 1 else ''})" if others > 0 else ""
+    reason = next((str(r.get("message") or "") for r in api.get("reasons") or []), "")
+    fix = " Fix: switch to a provider the policy allows, or ask legal to add it to apis.providers." if failing else ""
+    return workflow_command(
+        "error" if failing else "warning",
+        f"{what} ({api.get('serving')}){more}: {verdict} under the policy. {reason}{fix}",
+        file=_repo_path(str(where.get("path") or ""), top),
+        line=where.get("line"),
+        title=f"licscan: hosted API {what} " + ("fails the gate" if failing else "needs review"),
+    )
+
+
+def api_violation_json(api: dict[str, Any], top: Path) -> dict[str, Any]:
+    where = (api.get("locations") or [{}])[0]
+    return {
+        "provider": api.get("provider"),
+        "model": api.get("model"),
+        "serving": api.get("serving"),
+        "path": _repo_path(str(where.get("path") or ""), top),
+        "line": where.get("line"),
+        "change": api.get("change"),
+        "verdict": api.get("verdict"),
+        "lock_in": (api.get("lock_in") or {}).get("level"),
+        "reason": next((r.get("message") for r in api.get("reasons") or []), None),
+    }
+
+
 def violation_json(model: dict[str, Any], top: Path) -> dict[str, Any]:
     manifest = model.get("manifest") or {}
     lic = model.get("license")
@@ -521,9 +580,16 @@ def minimal_markdown(doc: dict[str, Any]) -> str:
 
 
 def summary_markdown(
-    doc: dict[str, Any], changes: list[ModelChange] | None, failing: list[dict[str, Any]], context: str, fail_on: str
+    doc: dict[str, Any],
+    changes: list[ModelChange] | None,
+    failing: list[dict[str, Any]],
+    context: str,
+    fail_on: str,
+    failing_apis: list[dict[str, Any]] | None = None,
 ) -> str:
     icon, verdict = ("❌", f"{len(failing)} licence violation(s)") if failing else ("✅", "no licence violation")
+    if failing_apis:
+        icon, verdict = "❌", f"{verdict}, {len(failing_apis)} hosted-API use(s) the policy does not allow"
     if changes is not None:
         verdict = verdict.replace("licence", "new licence")
     by_verdict = doc["summary"].get("by_verdict") or {}
@@ -547,6 +613,18 @@ def summary_markdown(
             )
         head = ["| Model | Manifest | Verdict | Licence | Why |", "|---|---|---|---|---|"]
         out += [*capped_rows(head, rows, COMMENT_LIMIT, "failing models"), ""]
+    if failing_apis:
+        head = ["| Hosted API | Where | Serving | Verdict | Lock-in | Why |", "|---|---|---|---|---|---|"]
+        rows = []
+        for a in failing_apis:
+            loc = (a.get("locations") or [{}])[0]
+            what = f"{a.get('provider')} {a.get('model') or ''}".strip()
+            why = next((str(r.get("message") or "") for r in a.get("reasons") or []), "")
+            place = f"{loc.get('path')}:{loc.get('line')}"
+            lock = (a.get("lock_in") or {}).get("level")
+            cells = [md(what), md(place), md(a.get("serving")), md(a.get("verdict")), md(lock), md(why, 300)]
+            rows.append("| " + " | ".join(cells) + " |")
+        out += [*capped_rows(head, rows, COMMENT_LIMIT, "failing API uses"), ""]
     render = renderer_for("markdown")
     report = render(doc) if render is not None else minimal_markdown(doc)
     if len(report) > SUMMARY_LIMIT:
@@ -616,14 +694,12 @@ def run(env: Mapping[str, str], cwd: Path) -> int:
     discovery = discover_head(inputs.discover, cwd) if inputs.discover else None
     unlisted: list[ModelRef] = []
     if discovery is not None:
-        from licscan.discover.gate import mark_unlisted, unlisted_refs
+        from licscan.discover.gate import unlisted_refs
 
         unlisted = unlisted_refs(discovery, refs)
         for warning in discovery.warnings:
             emit(workflow_command("warning", warning))
-    result, policy_warnings = scan_refs(refs + unlisted, manifests, warnings, setup)
-    if discovery is not None:
-        result = mark_unlisted(result, unlisted, discovery)
+    result, policy_warnings = scan_refs(refs + unlisted, manifests, warnings, setup, discovery, unlisted)
     for warning in policy_warnings:
         emit(workflow_command("warning", warning))
     doc = to_json(result)
@@ -635,22 +711,28 @@ def run(env: Mapping[str, str], cwd: Path) -> int:
         with tempfile.TemporaryDirectory(prefix="licscan-base-") as tmp:
             present = materialize_base(cwd, commit, manifests, Path(tmp))
             base_refs, notes = read_base_refs(Path(tmp), present)
-            if inputs.discover:  # what the base's code already loaded is not new
+            base_apis: list[dict[str, Any]] = []
+            if inputs.discover:  # what the base's code already loaded (and called) is not new
                 from licscan.discover.gate import unlisted_refs
+                from licscan.openness.apis import assess
+                from licscan.report.openness_json import api_json
 
                 for base_code in discover_base(inputs.discover, cwd, commit, Path(tmp) / "code"):
                     base_refs += unlisted_refs(base_code, base_refs)
+                    base_apis += [api_json(a) for a in assess(base_code.apis)]
         for note in notes:
             emit(workflow_command("warning", note))
         old_doc = to_json(scan_refs(base_refs, present, [], setup)[0])
         changes = diff_documents(old_doc, doc)
-        annotate(doc, changes, f"{inputs.base_ref}@{commit[:12]}")
+        annotate(doc, changes, f"{inputs.base_ref}@{commit[:12]}", old_apis=base_apis)
         context = f"mode diff against {inputs.base_ref} ({commit[:12]}) · policy {setup.policy_name}"
 
     failing = [m for m in judged(doc) if fails(m, inputs.fail_on)]
+    failing_apis = api_violations(doc, inputs.fail_on)
     code = exit_code(doc, inputs.fail_on)
     print_log(doc, changes, inputs.fail_on)
-    for line in capped_annotations(judged(doc), inputs.fail_on, setup.policy_name, top):
+    api_lines = [line for api in judged_apis(doc) if (line := api_annotation(api, inputs.fail_on, top))]
+    for line in [*api_lines, *capped_annotations(judged(doc), inputs.fail_on, setup.policy_name, top)]:
         emit(line)
     written = write_report_files(inputs, doc, cwd, top)
     by_verdict = doc["summary"].get("by_verdict") or {}
@@ -662,17 +744,20 @@ def run(env: Mapping[str, str], cwd: Path) -> int:
         **{k: str(tally[k]) for k in ("added", "changed", "removed") if k in tally},
         "violations": str(len(failing)),
         "new-violations": json.dumps([violation_json(m, top) for m in failing], ensure_ascii=False),
+        "api-violations": json.dumps([api_violation_json(a, top) for a in failing_apis], ensure_ascii=False),
         "report": written.get("report", ""),
         "sarif": written.get("sarif", ""),
         "spdx": written.get("spdx", ""),
         "cyclonedx": written.get("cyclonedx", ""),
     }
     write_outputs(env.get("GITHUB_OUTPUT"), outputs)
-    append_summary(env.get("GITHUB_STEP_SUMMARY"), summary_markdown(doc, changes, failing, context, inputs.fail_on))
+    summary = summary_markdown(doc, changes, failing, context, inputs.fail_on, failing_apis)
+    append_summary(env.get("GITHUB_STEP_SUMMARY"), summary)
     what = "new " if changes is not None else ""
+    apis = f" and {len(failing_apis)} hosted-API use(s)" if failing_apis else ""
     emit(
-        f"licscan: gate failed: {len(failing)} {what}violation(s) (fail on {inputs.fail_on})"
-        if failing
+        f"licscan: gate failed: {len(failing)} {what}violation(s){apis} (fail on {inputs.fail_on})"
+        if failing or failing_apis
         else f"licscan: gate passed ({context}, exit {code})"
     )
     return code

@@ -18,6 +18,8 @@ ERROR_BODY_BYTES = 64 * 1024  # an error answer is read only for its message
 CARD_DEPTH = 32  # nesting of card metadata (model-index, the deepest real part, is about 7)
 FILES_PER_REPO = 200_000  # the Hub advises at most 100,000 files per repo
 FILE_NAME_CHARS = 1024
+REFS_PER_REPO = 100_000  # branches and tags of one repo (OLMo and Pythia keep a few hundred checkpoint branches)
+REF_NAME_CHARS = 256
 TAG_CHARS = 512
 INT_DIGITS = 100  # a JSON number longer than this is no card value (and costs quadratic time to parse)
 

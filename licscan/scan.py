@@ -14,10 +14,10 @@ from __future__ import annotations
 import datetime as _dt
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from licscan import __version__
 from licscan.classify import classify_card
@@ -35,21 +35,27 @@ from licscan.types import (
     BaseModel,
     Classification,
     Evidence,
+    FetchErrorCode,
     FetchFailure,
     Finding,
     LicenseClass,
     ModelRecord,
     ModelRef,
     ModelResult,
+    RepoRefs,
     ScanResult,
     Severity,
     TrainingData,
 )
 
+if TYPE_CHECKING:
+    from licscan.openness import GradeContext, TrainingEntry
+
 Progress = Callable[[int, int, str], None]
 # Declared classes whose licence files are read when the model names no base (see Fetcher._follow).
 CHECKED_CLASSES = frozenset({LicenseClass.PERMISSIVE, LicenseClass.COPYLEFT})
 Outcome = ModelRecord | FetchFailure
+_Answer = Outcome | RepoRefs | str  # what a worker hands back: a record, refs, a file's text or a failure
 Key = tuple[str, str | None]  # (repo id in lower case, requested revision)
 TrainingOut = tuple[tuple[TrainingData, ...], tuple[Finding, ...]]
 # (model record, its bases) -> its training data and their findings (licscan.datasets.attach.training_data)
@@ -87,7 +93,16 @@ class _DatasetTask:
     revision: str | None
 
 
-_Task = _ModelTask | _FileTask | _DatasetTask
+@dataclass(frozen=True)
+class _RefsTask:
+    """``--openness-refs``: the branches of a manifest's model (one request, never for bases)."""
+
+    record_key: str
+    record: ModelRecord
+
+
+_Task = _ModelTask | _FileTask | _DatasetTask | _RefsTask
+_LOOKUP_KINDS = {"_ModelTask": "model_info", "_FileTask": "files", "_RefsTask": "refs", "_DatasetTask": "dataset_info"}
 
 
 def record_key(record: ModelRecord) -> str:
@@ -113,6 +128,7 @@ class Fetcher:
         upstreams: UpstreamLike | None = None,
         max_depth: int = MAX_DEPTH,
         max_workers: int = 64,
+        openness_refs: bool = False,
     ) -> None:
         self.source = source
         self.db = db
@@ -122,6 +138,9 @@ class Fetcher:
         self.upstreams = upstreams
         self.max_depth = max_depth
         self.max_workers = max_workers
+        self.openness_refs = openness_refs
+        self.refs: dict[str, RepoRefs | FetchFailure] = {}  # record key -> branches, for the openness grade
+        self.lookups: dict[str, int] = {}  # answers by kind (the Hub's or the cache's): the scan's cost
         self.outcomes: dict[Key, Outcome] = {}
         self.dataset_outcomes: dict[Key, Outcome] = {}
         self.depth: dict[Key, int] = {}
@@ -242,7 +261,7 @@ class Fetcher:
                 self.want_dataset(ref.repo_id, ref.revision)
             else:
                 self.want_model(ref.repo_id, ref.revision, 0)
-        in_flight: dict[Future[Outcome | str], tuple[_Task, float]] = {}
+        in_flight: dict[Future[_Answer], tuple[_Task, float]] = {}
         with ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="licscan-fetch") as pool:
             while self._queue or in_flight:
                 while self._queue and len(in_flight) < self.limiter.limit():
@@ -255,31 +274,42 @@ class Fetcher:
                     self.limiter.record(time.monotonic() - started, not isinstance(result, FetchFailure))
                     self._land(task, result)
 
-    def _execute(self, task: _Task) -> Outcome | str:
+    def _execute(self, task: _Task) -> _Answer:
         try:
             if isinstance(task, _ModelTask):
                 return self.source.fetch(task.repo_id, task.revision)
             if isinstance(task, _DatasetTask):
                 return self.source.fetch_dataset(task.repo_id, task.revision)
+            if isinstance(task, _RefsTask):
+                return self.source.fetch_refs(task.record)
             return self.source.fetch_file(task.record, task.filename)
         except SourceError as exc:
             return exc.failure
 
-    def _land(self, task: _Task, result: Outcome | str) -> None:
+    def _land(self, task: _Task, result: _Answer) -> None:
         self._done += 1
+        kind = _LOOKUP_KINDS.get(type(task).__name__, type(task).__name__)
+        self.lookups[kind] = self.lookups.get(kind, 0) + 1
         if isinstance(task, _ModelTask):
             label = f"{task.repo_id}@{task.revision or 'main'}"
-            assert not isinstance(result, str)
+            assert isinstance(result, (ModelRecord, FetchFailure))
             self.outcomes[task.key] = result
             if isinstance(result, ModelRecord):
                 self._want_training_data(result)
+                if self.openness_refs and self.depth.get(task.key) == 0 and record_key(result) not in self.refs:
+                    self.refs[record_key(result)] = FetchFailure(FetchErrorCode.FETCH_FAILED, "not fetched")
+                    self._push(_RefsTask(record_key(result), result))
                 self._advance(task.key, result)
         elif isinstance(task, _DatasetTask):
             label = f"datasets/{task.repo_id}@{task.revision or 'main'}"
-            assert not isinstance(result, str)
+            assert isinstance(result, (ModelRecord, FetchFailure))
             self.dataset_outcomes[task.key] = result
             if isinstance(result, ModelRecord):
                 self._advance(task.key, result)
+        elif isinstance(task, _RefsTask):
+            label = f"{task.record.repo_id} refs"
+            assert isinstance(result, (RepoRefs, FetchFailure))
+            self.refs[task.record_key] = result
         else:
             label = f"{task.record.repo_id}/{task.filename}"
             if isinstance(result, FetchFailure):
@@ -343,6 +373,7 @@ def scan(
     now: _dt.datetime | None = None,
     verify_text: bool = False,
     upstreams: UpstreamLike | None = None,
+    openness_refs: bool = False,
 ) -> ScanResult:
     fetcher = Fetcher(
         source,
@@ -353,6 +384,7 @@ def scan(
         upstreams=upstreams,
         max_depth=max_depth,
         max_workers=max(AUTO_CAP, jobs if isinstance(jobs, int) else 0),
+        openness_refs=openness_refs,
     )
     fetcher.run(refs)
     outcomes = fetcher.final_outcomes()
@@ -379,10 +411,12 @@ def scan(
     def training(record: ModelRecord, bases: tuple[BaseModel, ...]) -> TrainingOut:
         return training_data(record, bases, lookup, dataset_lookup, classify)
 
+    context = grade_context(source)
+
     def result_for(ref: ModelRef) -> ModelResult:
         outcome = outcomes.get(_norm(ref.repo_id, ref.revision))
         try:
-            return build_result(
+            built = build_result(
                 ref,
                 outcome,
                 lookup,
@@ -392,6 +426,8 @@ def scan(
                 fallback=lambda claim: table_classification(db, claim),
                 training=training,
             )
+            refs_found = fetcher.refs.get(record_key(outcome)) if isinstance(outcome, ModelRecord) else None
+            return with_openness(built, training_entries(built, dataset_outcomes), refs_found, context)
         except Exception as exc:  # a licscan bug on one model must not cost the others their results
             return failed_result(ref, outcome, exc)
 
@@ -414,7 +450,63 @@ def scan(
         source=source.description,
         warnings=warnings,
         datasets=datasets,
+        lookups=dict(fetcher.lookups),
     )
+
+
+def grade_context(source: MetadataSource) -> GradeContext:
+    """Whether a token was sent and whether the source is offline: they change reason codes, not grades."""
+    from licscan.openness import GradeContext
+
+    token, offline = getattr(source, "has_token", False), getattr(source, "offline", False)
+    return GradeContext(token=bool(token), offline=bool(offline))
+
+
+def with_openness(
+    result: ModelResult, training: Sequence[TrainingEntry] | None, refs: RepoRefs | FetchFailure | None,
+    context: GradeContext,
+) -> ModelResult:
+    """The result with its openness grade (pure; from what was already fetched)."""
+    from licscan.openness import grade
+
+    return replace(result, openness=grade(result, training, refs, context))
+
+
+def training_entries(result: ModelResult, datasets: dict[Key, Outcome]) -> list[TrainingEntry] | None:
+    """The training data of the model's own card as the openness grade reads it (a base's data is the base's).
+
+    ``datasets`` are the scan's dataset answers: whether a dataset lists a card (README.md) is in its record,
+    and why one could not be read in its failure.
+    """
+    from licscan.openness import TrainingEntry
+
+    if result.record is None:
+        return None
+    by_commit = {(r.repo_id.lower(), r.sha): r for r in datasets.values() if isinstance(r, ModelRecord)}
+    out = []
+    for data in result.training_data:
+        if data.declared_by.lower() != result.ref.repo_id.lower():
+            continue
+        repo = data.repo_id.lower() if data.repo_id else ""
+        record = by_commit.get((repo, data.revision))
+        failed = datasets.get((repo, None))
+        cls = data.classification
+        out.append(
+            TrainingEntry(
+                value=data.value,
+                repo_id=data.repo_id,
+                license=cls.license if cls is not None else None,
+                license_class=data.license_class,
+                resolved=data.resolved,
+                has_card=record is not None and README in record.siblings,
+                gated=data.gated,
+                failure=data.failure,
+                fetch_code=failed.code.value if isinstance(failed, FetchFailure) else None,
+                # The fetch's own message: "not in the snapshot" tells an offline miss from a missing dataset.
+                fetch_message=failed.message if isinstance(failed, FetchFailure) else None,
+            )
+        )
+    return out
 
 
 def table_classification(db: LicenseDB, claim: BaseClaim) -> Classification | None:

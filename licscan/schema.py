@@ -20,6 +20,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from licscan.manifest.refs import repo_id_problem
+from licscan.openness.model import CLASSES as MOF_CLASSES
+from licscan.openness.model import COMPONENTS, LEVELS, LOCK_IN, REASONS, SPECTRUM, STATES
 from licscan.text import clip
 
 CLASSES = ("permissive", "copyleft", "open-weights-restricted", "non-commercial", "unknown")
@@ -150,6 +152,46 @@ TRAINING_DATA = obj(
         "failure": nullable(STR),
     }
 )
+REASON = obj({"rule": matching(_RULE, "a policy rule id"), "decision": one_of(VERDICTS), "message": STR})
+COMPONENT = obj(
+    {"state": one_of(STATES), "reason": nullable(one_of(tuple(REASONS))), "evidence": STR},
+    {
+        "class": one_of(MOF_CLASSES),
+        "attested": nullable(obj({"license": STR, "source": STR, "checked_by": STR, "date": nullable(STR)})),
+    },
+)
+_BLOCK_LEVELS = (*LEVELS, *(f"class-{c}" for c in MOF_CLASSES))
+OPENNESS = nullable(
+    obj(
+        {
+            "level": one_of(LEVELS),
+            "components": obj({}, dict.fromkeys(COMPONENTS, COMPONENT)),
+            "blocks": list_of(
+                obj({"level": one_of(_BLOCK_LEVELS), "component": one_of(COMPONENTS), "state": one_of(STATES),
+                     "reason": nullable(one_of(tuple(REASONS))), "message": STR})
+            ),
+            "osaid": one_of(("fails", "undetermined")),
+        },
+        {"mof_class": nullable(one_of(MOF_CLASSES)), "osaid_reason": STR, "attested": list_of(one_of(COMPONENTS))},
+    )
+)
+LOCATION = obj({"path": STR, "line": INT}, {"how": STR})
+API = obj(
+    {
+        "provider": CODE,
+        "model": nullable(STR),
+        "serving": one_of(("closed-api", "hosted-open-weights", "self-hosted")),
+        "locations": list_of(LOCATION),
+    },
+    {
+        "lock_in": obj({"level": one_of(LOCK_IN), "reason": STR}, {"path": nullable(STR), "line": nullable(INT)}),
+        "data_leaves_premises": BOOL,
+        "data_handling": STR,
+        "verdict": nullable(one_of(VERDICTS)),
+        "reasons": list_of(REASON),
+        "change": one_of(("added", "unchanged")),
+    },
+)
 MODEL = obj(
     {
         "repo_id": repo_id,
@@ -175,6 +217,7 @@ MODEL = obj(
         "change": one_of(CHANGES),
         "training_data": list_of(TRAINING_DATA),
         "locations": list_of(obj({"path": STR, "line": INT})),  # a dataset `scan --discover` found in code
+        "openness": OPENNESS,
     },
 )
 REMOVED = obj(
@@ -209,6 +252,8 @@ DOCUMENT = obj(
                 "datasets_by_verdict": nullable(counts(VERDICTS)),
                 "dataset_fetch_failures": INT,
                 "training_data_by_class": counts(CLASSES),
+                "by_openness": counts(SPECTRUM),
+                "lookups": counts(("model_info", "files", "refs", "dataset_info")),
             },
         ),
         "models": list_of(MODEL),
@@ -217,6 +262,7 @@ DOCUMENT = obj(
         "baseline": obj({"path": STR, "kind": one_of(("scan", "lock")), "removed": list_of(REMOVED)}),
         # The datasets the manifests list: entries of a model's shape (issue 14).
         "datasets": list_of(MODEL),
+        "apis": list_of(API),
     },
 )
 

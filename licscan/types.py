@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from licscan.discover.model import Discovery
+    from licscan.openness.model import ApiResult, Openness
 
 
 class LicenseClass(str, enum.Enum):
@@ -150,6 +151,19 @@ class ModelRecord:
     siblings: tuple[str, ...] = ()
     files: Mapping[str, str] = field(default_factory=dict)  # filename -> text read so far
     repo_type: str = MODEL  # a dataset's record has the same shape (no pipeline tag)
+    # Model info's ``library_name`` and the part of its ``config`` the openness grade reads
+    # (``architectures``, ``model_type``, ``auto_map``); empty in records cached before they were kept.
+    library_name: str | None = None
+    config: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RepoRefs:
+    """A repo's branches and tags (``list_repo_refs``), read for ``--openness-refs``."""
+
+    repo_id: str
+    branches: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 class FetchErrorCode(str, enum.Enum):
@@ -273,6 +287,7 @@ class ModelResult:
     verdict: str | None = None  # allow | review | deny, when a policy was applied
     reasons: tuple[Reason, ...] = ()
     training_data: tuple[TrainingData, ...] = ()  # the card datasets of the model and of its bases
+    openness: Openness | None = None  # the openness grade (licscan.openness); None for a model not graded
 
 
 # A dataset a manifest lists is concluded about like a model (licence, obligations, findings, verdict),
@@ -295,6 +310,8 @@ class ScanResult:
     # the reports can say which duties apply without the policy file; None without a policy.
     policy_context: Mapping[str, Any] | None = None
     datasets: tuple[DatasetResult, ...] = ()  # the datasets the manifests list
+    apis: tuple[ApiResult, ...] = ()  # the discovered API uses with lock-in (and verdicts under a policy)
+    lookups: Mapping[str, int] = field(default_factory=dict)  # answers the scan read, by kind (model_info, refs, ...)
 
     @property
     def fetch_failed(self) -> bool:

@@ -12,12 +12,13 @@
     "class": document.getElementById("f-class"),
     "verdict": document.getElementById("f-verdict"),
     "license": document.getElementById("f-license"),
+    "openness": document.getElementById("f-openness"),
     "q": document.getElementById("f-q")
   };
   var count = document.getElementById("f-count");
   var printNote = document.getElementById("print-filter");
   var empty = document.getElementById("f-empty");
-  var keys = ["class", "verdict", "license", "q"];
+  var keys = ["class", "verdict", "license", "openness", "q"];
 
   function current() {
     var f = {};
@@ -30,6 +31,7 @@
     return (!f["class"] || el.getAttribute("data-class") === f["class"]) &&
       (!f.verdict || el.getAttribute("data-verdict") === f.verdict) &&
       (!f.license || el.getAttribute("data-license") === f.license) &&
+      (!f.openness || el.getAttribute("data-openness") === f.openness) &&
       (!f.q || (el.getAttribute("data-search") || "").indexOf(f.q) !== -1);
   }
 
@@ -129,6 +131,15 @@
     card.addEventListener("click", function (event) {
       event.preventDefault();
       if (controls.verdict) { controls.verdict.value = card.getAttribute("data-filter-verdict"); }
+      apply(true);
+      table.scrollIntoView();
+    });
+  });
+  /* The openness spectrum's model bars filter by level, like the verdict cards. */
+  Array.prototype.forEach.call(document.querySelectorAll("[data-filter-openness]"), function (bar) {
+    bar.addEventListener("click", function (event) {
+      event.preventDefault();
+      if (controls.openness) { controls.openness.value = bar.getAttribute("data-filter-openness"); }
       apply(true);
       table.scrollIntoView();
     });

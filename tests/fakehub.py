@@ -4,6 +4,8 @@ The server is a stdlib ``ThreadingHTTPServer`` on ``127.0.0.1`` (ephemeral port)
 thread. It serves the endpoint families licscan needs:
 
 * ``GET /api/models/{repo_id}[/revision/{quoted revision}]`` (model info JSON),
+* ``GET /api/models/{repo_id}/refs`` (``list_repo_refs``: branches from ``main`` and ``revisions``, or a
+  document's ``refs: {branches: [...], tags: [...]}``), and
 * ``HEAD``/``GET /{repo_id}/resolve/{quoted revision}/{quoted filename}`` (file metadata / download),
 * and the same for dataset repos (documents with ``type: dataset``), as ``HfApi.dataset_info`` and
   ``hf_hub_download(repo_type="dataset")`` ask for them: ``GET /api/datasets/{repo_id}[/revision/{rev}]``
@@ -106,7 +108,7 @@ class RequestLog:
     method: str
     path: str
     status: int
-    kind: str  # "model_info" | "file" | "dataset_info" | "dataset_file" | "other"
+    kind: str  # "model_info" | "refs" | "file" | "dataset_info" | "dataset_file" | "other"
     repo_id: str | None  # repo id as requested (before any rename redirect)
     revision: str | None  # unquoted; None when the URL had no revision (model info of main)
     filename: str | None
@@ -212,6 +214,20 @@ class _Repo:
         if revision in self.commits:
             return revision
         return None
+
+    def refs_info(self) -> dict[str, Any]:
+        """The ``list_repo_refs`` answer: every branch and tag with the commit it points to."""
+        listed = self.doc.get("refs") or {}
+        branches = listed.get("branches") or [r for r in self.refs if not r.startswith("refs/")]
+        tags = listed.get("tags") or []
+        def entry(name: str, kind: str) -> dict[str, str]:
+            return {"name": name, "ref": f"refs/{kind}/{name}", "targetCommit": self.refs.get(name, self.sha)}
+
+        return {
+            "branches": [entry(b, "heads") for b in branches],
+            "converts": [],
+            "tags": [entry(t, "tags") for t in tags],
+        }
 
     def view(self, commit: str) -> _RepoView:
         if commit not in self._views:
@@ -652,6 +668,8 @@ class FakeHub:
         if len(seg) >= 3 and seg[0] == "api" and seg[1] in ("models", "datasets"):
             kind = "model_info" if seg[1] == "models" else "dataset_info"
             rest = seg[2:]
+            if seg[1] == "models" and len(rest) in (2, 3) and rest[-1] == "refs":
+                return "refs", unquote("/".join(rest[:-1])), None, None, rest[:-1]
             if len(rest) in (1, 2):
                 return kind, unquote("/".join(rest)), None, None, rest
             # Prefer a namespaced repo (`ns/name/revision/x`), fall back to a legacy id (`name/revision/x`).
@@ -694,7 +712,7 @@ class FakeHub:
         _, repo_id, revision, filename, repo_segments = route
         if kind == "other" or repo_id is None or method not in ("GET", "HEAD"):
             return self._json_error(404, None, "Sorry, we can't find the page you are looking for.")
-        info = kind in ("model_info", "dataset_info")
+        info = kind in ("model_info", "dataset_info", "refs")
         if info and method != "GET":
             return self._json_error(404, None, "Sorry, we can't find the page you are looking for.")
         repo_type = "dataset" if kind.startswith("dataset") else "model"
@@ -704,8 +722,11 @@ class FakeHub:
             new_id = renames.get(repo_id) if repo is None else None
         if repo is None and new_id is not None:
             # Renamed repo: same path with the new id, relative Location (same origin), like the Hub.
-            prefix = {"model_info": "/api/models/", "dataset_info": "/api/datasets/", "dataset_file": "/datasets/"}
-            skip = {"model_info": 2, "dataset_info": 2, "dataset_file": 1}.get(kind, 0)
+            prefix = {
+                "model_info": "/api/models/", "refs": "/api/models/", "dataset_info": "/api/datasets/",
+                "dataset_file": "/datasets/",
+            }
+            skip = {"model_info": 2, "refs": 2, "dataset_info": 2, "dataset_file": 1}.get(kind, 0)
             tail = seg[skip + len(repo_segments) :]
             location = prefix.get(kind, "/") + quote(new_id, safe="/") + ("/" + "/".join(tail) if tail else "")
             return _Answer(307, {"Location": location}, b"")
@@ -715,6 +736,9 @@ class FakeHub:
             return self._json_error(401, "RepoNotFound", "Repository not found")
         if repo.api_access == "gated-denied" and not token_ok:
             return self._json_error(403, "GatedRepo", _gated_message(repo.id, repo_type))
+        if kind == "refs":
+            body = json.dumps(repo.refs_info()).encode("utf-8")
+            return _Answer(200, {"Content-Type": "application/json; charset=utf-8"}, body)
         commit = repo.resolve(revision)
         if commit is None:
             return self._json_error(404, "RevisionNotFound", f"Invalid rev id: {revision}")

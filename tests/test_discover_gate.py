@@ -74,11 +74,14 @@ def test_an_unlisted_denied_model_fails_the_gate_at_its_code_line(fake_hub: Any,
         "lines)",
     }
     assert flux["class"] == "non-commercial"
-    assert doc["apis"] == [
+    # Discovery's fields, as `licscan discover` writes them; the openness fields that follow are tested in
+    # test_openness_apis.py (fields are only ever added to the document).
+    assert [{k: a[k] for k in ("provider", "model", "serving", "locations")} for a in doc["apis"]] == [
         {"provider": "groq", "model": "llama-3.1-8b-instant", "serving": "hosted-open-weights",
          "locations": [{"path": "src/app.py", "line": 12,
                         "how": "OpenAI(endpoint https://api.groq.com/openai/v1).create(model=)"}]}
     ]
+    assert [(a["lock_in"]["level"], a["verdict"]) for a in doc["apis"]] == [("medium", None)]
     # The datasets the code loads are scanned like listed ones (issue 14): a model's fields, plus locations.
     (squad,) = doc["datasets"]
     assert (squad["repo_id"], squad["requested_revision"], squad["manifest"]) == (
@@ -128,7 +131,7 @@ def test_listed_models_pass_and_without_discover_nothing_changes(fake_hub: Any, 
 def test_reports_show_the_hosted_apis(fake_hub: Any, project: Path) -> None:
     markdown = scan("--discover", "src", "--format", "markdown")
     assert "### Hosted model APIs in use (1)" in markdown.stdout
-    assert "| groq | llama-3.1-8b-instant | hosted-open-weights | src/app.py:12 |" in markdown.stdout
+    assert "| groq | llama-3.1-8b-instant | hosted-open-weights | medium | – | src/app.py:12 |" in markdown.stdout
     html = scan("--discover", "src", "--format", "html")
     assert "Hosted model APIs in use" in html.stdout
     assert "llama-3.1-8b-instant" in html.stdout and "hosted-open-weights" in html.stdout

@@ -108,7 +108,28 @@ datasets:
 training_data:
   non-commercial: review
   unknown: allow
+apis:
+  default: review
+  providers: {openai: allow, deepseek: deny}
+  serving: {self-hosted: allow}
 """
+
+
+def golden_discovery() -> Any:
+    """The hosted APIs the golden product's code calls (as ``scan --discover`` would attach them)."""
+    from licscan.discover.model import DiscoveredApi, Discovery, Location
+
+    return Discovery(
+        root=".",
+        apis=(
+            DiscoveredApi("openai", "gpt-4o-mini", "closed-api",
+                          (Location("app/chat.py", 12, "OpenAI().create(model=)"),)),
+            DiscoveredApi("deepseek", "deepseek-chat", "hosted-open-weights",
+                          (Location("app/chat.py", 30, "OpenAI(endpoint https://api.deepseek.com).create(model=)"),)),
+            DiscoveredApi("ollama", "llama3.1:8b", "self-hosted",
+                          (Location("deploy/Modelfile", 1, "Modelfile FROM"),)),
+        ),
+    )
 
 # A copyleft model: no fixture repo has one, and every class should appear in the goldens.
 GPL_REPO: dict[str, Any] = {
@@ -149,6 +170,9 @@ def build_scan_document(hub_url: str, workdir: Path) -> dict[str, Any]:
             warnings=tuple(warnings),
             now=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
         )
+        from licscan.discover.gate import mark_unlisted
+
+        result = mark_unlisted(result, [], golden_discovery())
         outcome = evaluate(result, policy, today=dt.date(2026, 1, 1), policy_name="licscan.policy.yaml")
     finally:
         os.chdir(cwd)
@@ -346,16 +370,22 @@ def test_sarif_results_point_at_the_manifest_line(scan_doc: dict[str, Any]) -> N
     denied = [r for r in run["results"] if r["ruleId"] == "verdict/deny"]
     summary = scan_doc["summary"]
     assert len(denied) == summary["by_verdict"]["deny"] + summary["datasets_by_verdict"]["deny"]
-    for result in run["results"]:
+    # Models are annotated at their manifest line; hosted-API uses (scan --discover) at their code line.
+    models = [r for r in run["results"] if not r["ruleId"].startswith("api/")]
+    for result in models:
         assert rules[result["ruleIndex"]] == result["ruleId"]
         location = result["locations"][0]["physicalLocation"]
         assert location["artifactLocation"]["uri"] == "models.txt"
         kind = "dataset" if "dataset" in result["properties"] else "model"
         assert location["region"]["startLine"] == lines[(kind, result["properties"][kind])]
         assert result["level"] in ("error", "warning", "note")
-    fingerprints = [r["partialFingerprints"]["licscanModelRule/v1"] for r in run["results"]]
+    fingerprints = [r["partialFingerprints"]["licscanModelRule/v1"] for r in models]
     assert len(set(fingerprints)) == len(fingerprints)
     assert {r["level"] for r in denied} == {"error"}
+    apis = [(r["ruleId"], r["level"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+             r["locations"][0]["physicalLocation"]["region"]["startLine"], r["properties"]["provider"])
+            for r in run["results"] if r["ruleId"].startswith("api/")]
+    assert apis == [("api/deny", "error", "app/chat.py", 30, "deepseek")]
 
 
 def test_cyclonedx_validates_against_the_1_6_schema(scan_doc: dict[str, Any]) -> None:
@@ -569,6 +599,7 @@ def test_sarif_paths_are_relative_to_the_repository_root(given: str, tmp_path: P
         uris = {
             r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             for r in to_sarif(doc, root=str(repo))["runs"][0]["results"]
+            if not r["ruleId"].startswith("api/")  # hosted-API uses sit at their code line, not a manifest's
         }
     finally:
         os.chdir(cwd)

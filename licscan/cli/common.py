@@ -176,6 +176,7 @@ def scan_models(
     manifests: tuple[Path, ...],
     warnings: list[str],
     verify_text: bool = False,
+    openness_refs: bool = False,
 ) -> Any:
     """The scan every fetching command runs, with the progress display and the reviewed upstream table."""
     from licscan.scan import scan
@@ -191,7 +192,38 @@ def scan_models(
             warnings=tuple(warnings),
             verify_text=verify_text,
             upstreams=load_upstream_table(),
+            openness_refs=openness_refs,
         )
+
+
+DEFAULT_ATTESTATIONS_FILENAME = "openness.yaml"  # looked for in the working directory, like the policy
+
+
+def read_attestations_option(option: Path | None, db: Any) -> tuple[Any, ...]:
+    """The attestations of ``--attestations`` (else ./openness.yaml if present); exit 2 naming the first error."""
+    path = option if option is not None else Path(DEFAULT_ATTESTATIONS_FILENAME)
+    if option is None and not path.is_file():
+        return ()
+    from licscan.policy.load import read_attestations
+
+    found, problems = read_attestations(path, db=db)
+    for problem in sorted(problems, key=lambda p: p.severity != "error"):
+        where = f"{problem.path}:{problem.line}" if problem.line else problem.path
+        (fail if problem.severity == "error" else warn)(f"{where}: {problem.message}")
+    return found or ()
+
+
+def apply_attestations(result: Any, attestations: tuple[Any, ...], policy: Any, db: Any) -> Any:
+    """The openness grades with the attestations of the file and of the policy applied; warnings on stderr."""
+    given = (*attestations, *(policy.attestations if policy is not None else ()))
+    if not given:
+        return result
+    from licscan.openness import apply_attestations as attest
+
+    result, warnings = attest(result, given, db)
+    for warning in warnings:
+        warn(warning)
+    return result
 
 
 def load_refs(manifests: tuple[Path, ...]) -> tuple[list[Any], list[str]]:

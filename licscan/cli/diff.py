@@ -45,7 +45,7 @@ def diff_command(old: Path, new: Path, fail_on: str | None, fmt: str) -> None:
         fail(f"--fail-on needs verdicts, and {new} was scanned without a policy")
     threshold = fail_on or "deny"
     changes = diff_documents(old_doc, new_doc)
-    annotate(new_doc, changes, str(old))
+    annotate(new_doc, changes, str(old), old_apis=old_doc.get("apis"))
     if fmt == "json":
         click.echo(render_changes_json(changes, str(old), str(new), threshold, new_doc), nl=False)
     elif fmt == "markdown":

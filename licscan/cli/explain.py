@@ -7,8 +7,17 @@ from pathlib import Path
 
 import click
 
-from licscan.cli.common import apply_policy, build_source, fail, load_db, load_upstream_table, read_policy_option
-from licscan.cli.options import cache_options, snapshot_opt
+from licscan.cli.common import (
+    apply_attestations,
+    apply_policy,
+    build_source,
+    fail,
+    load_db,
+    load_upstream_table,
+    read_attestations_option,
+    read_policy_option,
+)
+from licscan.cli.options import attestations_opt, cache_options, openness_refs_opt, snapshot_opt
 from licscan.errors import EXIT_FETCH_FAILED, EXIT_OK
 
 
@@ -18,6 +27,8 @@ from licscan.errors import EXIT_FETCH_FAILED, EXIT_OK
 @cache_options
 @click.option("--verify-text", is_flag=True, help="Read the licence files even when the metadata is clear.")
 @click.option("--policy", "policy_path", type=click.Path(path_type=Path, dir_okay=False), help="Policy file.")
+@openness_refs_opt
+@attestations_opt
 def explain(
     reference: str,
     snapshot: Path | None,
@@ -26,9 +37,11 @@ def explain(
     cache_ttl: float,
     verify_text: bool,
     policy_path: Path | None,
+    openness_refs: bool,
+    attestations_path: Path | None,
 ) -> None:
     """Print the whole reasoning for REPO[@REV] (or datasets/REPO[@REV]): metadata, files, detection, lineage,
-    training data, obligations.
+    training data, obligations, openness.
 
     
     Examples:
@@ -45,9 +58,13 @@ def explain(
         fail(f"{reference}: {problem}")
     db = load_db()
     policy, policy_file = read_policy_option(policy_path, db)
+    attestations = read_attestations_option(attestations_path, db)
     source = build_source(snapshot, cache_dir, no_cache, cache_ttl, 120.0)
     ref = ModelRef(repo_id=repo_id, revision=revision, path="<command line>", line=0, repo_type=repo_type)
-    result = scan([ref], source, db, jobs=4, verify_text=verify_text, upstreams=load_upstream_table())
+    result = scan(
+        [ref], source, db, jobs=4, verify_text=verify_text, upstreams=load_upstream_table(), openness_refs=openness_refs
+    )
+    result = apply_attestations(result, attestations, policy, db)
     result = apply_policy(result, policy, policy_file)
     from licscan.report.explain import render_explanation
     from licscan.report.json_report import model_json

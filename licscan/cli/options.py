@@ -91,6 +91,19 @@ root_opt = click.option(
     help="Repository root that SARIF paths are relative to (default: the git repository of the working "
     "directory, else the working directory).",
 )
+openness_refs_opt = click.option(
+    "--openness-refs",
+    is_flag=True,
+    help="List each manifest model's branches (one more request per model, cached by commit) to find intermediate "
+    "checkpoints (step*/ckpt* branches) for the openness grade.",
+)
+attestations_opt = click.option(
+    "--attestations",
+    "attestations_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Openness attestations: what the team vouches for that the Hub does not show (default: ./openness.yaml "
+    "when present; the policy's openness.attestations are read too).",
+)
 snapshot_opt = click.option(
     "--snapshot", type=click.Path(path_type=Path, file_okay=False), help="Read from an offline snapshot, no network."
 )

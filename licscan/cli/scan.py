@@ -10,18 +10,29 @@ from typing import Any
 import click
 
 from licscan.cli.common import (
+    apply_attestations,
     apply_policy,
     build_source,
     fail,
     load_db,
     load_refs,
+    read_attestations_option,
     read_policy_option,
     renderer,
     scan_models,
     warn,
     write_output,
 )
-from licscan.cli.options import cache_options, jobs_opt, manifest_arg, root_opt, snapshot_opt, timeout_opt
+from licscan.cli.options import (
+    attestations_opt,
+    cache_options,
+    jobs_opt,
+    manifest_arg,
+    openness_refs_opt,
+    root_opt,
+    snapshot_opt,
+    timeout_opt,
+)
 from licscan.errors import EXIT_FETCH_FAILED, EXIT_GATE_FAILED, EXIT_INTERNAL_ERROR, EXIT_OK, InputError
 from licscan.report import FORMATS
 
@@ -83,6 +94,8 @@ from licscan.report import FORMATS
     help="Also scan the models the code under this path loads (repeatable); those no manifest lists get the "
     "finding unlisted-model, and the report lists the hosted APIs and datasets the code uses.",
 )
+@openness_refs_opt
+@attestations_opt
 def scan(
     manifests: tuple[Path, ...],
     fmt: str,
@@ -102,6 +115,8 @@ def scan(
     lock_file: Path,
     verify_text: bool,
     discover_paths: tuple[Path, ...],
+    openness_refs: bool,
+    attestations_path: Path | None,
 ) -> None:
     """Scan the models listed in MANIFESTS (models.txt or YAML).
 
@@ -124,6 +139,7 @@ def scan(
     db = load_db()
     # The policy is read before any source is built: a broken one stops the run with no network call.
     policy, policy_file = read_policy_option(policy_path, db)
+    attestations = read_attestations_option(attestations_path, db)
     if policy_file is None and require_policy:
         fail(
             "no policy found: pass --policy FILE or add ./licscan.policy.yaml (`licscan policy init` writes one); "
@@ -143,11 +159,12 @@ def scan(
     source = build_source(snapshot, cache_dir, no_cache, 0.0 if locked else cache_ttl, timeout)
     from licscan.policy import gate_failed
 
-    result = scan_models(refs + unlisted, source, db, jobs, manifests, warnings, verify_text)
+    result = scan_models(refs + unlisted, source, db, jobs, manifests, warnings, verify_text, openness_refs)
     if discovery is not None:
         from licscan.discover.gate import mark_unlisted
 
         result = mark_unlisted(result, unlisted, discovery)
+    result = apply_attestations(result, attestations, policy, db)
     result = apply_policy(result, policy, policy_file)
     gate = policy is not None and gate_failed(result, fail_on or "deny")
     threshold = fail_on or "deny"

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from licscan.cli.common import endpoint, fail, load_db, load_refs, load_upstream_table, offline, progress_printer, warn
-from licscan.cli.options import jobs_opt, manifest_arg, timeout_opt
+from licscan.cli.options import jobs_opt, manifest_arg, openness_refs_opt, timeout_opt
 from licscan.errors import EXIT_FETCH_FAILED, EXIT_OK
 
 
@@ -19,7 +19,8 @@ from licscan.errors import EXIT_FETCH_FAILED, EXIT_OK
 )
 @jobs_opt
 @timeout_opt
-def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int | str, timeout: float) -> None:
+@openness_refs_opt
+def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int | str, timeout: float, openness_refs: bool) -> None:
     """Write the metadata and licence files of MANIFESTS' models, their bases and the datasets they use
     (listed, or named as training data) to a folder.
 
@@ -54,7 +55,9 @@ def snapshot(manifests: tuple[Path, ...], output: Path, jobs: int | str, timeout
         fail(f"{output}: cannot write the snapshot: {getattr(exc, 'strerror', None) or exc}")
     upstreams = load_upstream_table()
     with progress_printer() as progress:
-        result = run_scan(refs, recorder, db, jobs=jobs, progress=progress, upstreams=upstreams)
+        result = run_scan(
+            refs, recorder, db, jobs=jobs, progress=progress, upstreams=upstreams, openness_refs=openness_refs
+        )
     records = {}
     for model in result.models:
         if model.record is not None:

@@ -92,6 +92,8 @@ _CLIENTS: dict[str, str | None] = {
 # Calls on the module itself: openai.chat.completions.create(...), ollama.chat(...), replicate.run(...).
 _MODULE_CLIENTS = {"openai": None, "ollama": "ollama", "replicate": "replicate", "lmstudio": "lm-studio",
                    "google.generativeai": "google-gemini"}
+# Attribute paths of features only one vendor offers; the call's "how" keeps them (licscan.openness.apis).
+_VENDOR_FEATURE = re.compile(r"\.(?:assistants|threads|vector_stores|fine_tuning|realtime|batches|responses)\.")
 # Functions those modules export for direct use (`from ollama import chat`).
 _MODULE_FUNCTIONS = frozenset({"chat", "generate", "embed", "embeddings", "pull", "create", "show", "run", "stream",
                                "push", "llm", "embedding_model", "completion"})
@@ -587,6 +589,10 @@ class _Analyzer(ast.NodeVisitor):
             if found is None:
                 return
             client, method = found, node.func.attr
+            path = dotted(node.func)
+            # Vendor-only features (client.beta.assistants.create) keep their path: the lock-in reading needs it.
+            if path is not None and _VENDOR_FEATURE.search(path):
+                method = path.split(".", 1)[1] if "." in path else method
         else:
             return
         model = keyword(node, "model", "modelId", "model_id", "model_name")

@@ -15,10 +15,14 @@ exception overrides the result):
 6. findings that mean the licence picture is incomplete: review;
 7. the model's training data: the ``training_data:`` decision for each class of data its card (or a
    base's) names, one reason per class naming the datasets and the model that declared them;
-8. exceptions.
+8. ``openness.minimum``: a model graded below it gets ``openness.decision``, naming the components it lacks;
+9. exceptions.
 
 Datasets the manifests list are judged by the same rules (there is no lineage or training data), with the
 ``datasets:`` section's class and licence decisions over the policy's own (``Policy.for_datasets``).
+
+Hosted-API uses (``scan --discover``) are judged by the ``apis:`` section, when the policy has one:
+the most specific rule decides (``providers``, else ``serving``, else ``default``).
 """
 
 from __future__ import annotations
@@ -28,8 +32,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from licscan.openness.model import ApiResult
 from licscan.policy import modality
-from licscan.policy.model import DEFAULT_CLASS_DECISIONS, Decision, ExceptionRule, Policy, most_severe
+from licscan.policy.model import DEFAULT_CLASS_DECISIONS, ApiRules, Decision, ExceptionRule, Policy, most_severe
 from licscan.policy.regions import overlap
 from licscan.types import (
     DATASET,
@@ -100,7 +105,12 @@ def evaluate(result: ScanResult, policy: Policy, *, today: _dt.date, policy_name
     dataset_rules = policy.for_datasets()
     datasets = tuple(judged(dataset, dataset_rules) for dataset in result.datasets)
     partial = replace(
-        result, models=tuple(models), datasets=datasets, policy=policy_name, policy_context=context_json(policy)
+        result,
+        models=tuple(models),
+        datasets=datasets,
+        policy=policy_name,
+        policy_context=context_json(policy),
+        apis=judge_apis(result, policy.apis),
     )
     outcome = PolicyOutcome(
         partial,
@@ -164,7 +174,67 @@ def rule_reasons(model: ModelResult, policy: Policy) -> list[Reason]:
         *_obligation_reasons(model, policy, names),
         *_finding_reasons(model),
         *_training_data_reasons(model, policy),
+        *_openness_reasons(model, policy),
     ]
+
+
+# -- openness and hosted APIs ------------------------------------------------------------------
+
+
+def _openness_reasons(model: ModelResult, policy: Policy) -> list[Reason]:
+    from licscan.openness.model import LEVEL_NEEDS, LEVEL_UNKNOWN, LEVELS, OPEN, RESTRICTED_WEIGHTS, WEIGHTS
+
+    rule = policy.openness
+    if rule is None or rule.minimum is None or model.openness is None:
+        return []
+    grade = model.openness
+    if LEVELS.index(grade.level) >= LEVELS.index(rule.minimum):
+        return [_reason("openness:minimum", Decision.ALLOW, f"{model.ref} is graded {grade.level}, at or above the "
+                        f"policy's minimum {rule.minimum} (openness.minimum).")]
+    if rule.minimum == RESTRICTED_WEIGHTS:
+        missing = [grade.component(WEIGHTS)] if grade.level == LEVEL_UNKNOWN else []
+    else:
+        missing = [grade.component(n) for n in LEVEL_NEEDS[rule.minimum] if grade.component(n).state != OPEN]
+    lacks = "; ".join(f"{c.name} {c.state} ({c.reason + ': ' if c.reason else ''}{c.evidence})" for c in missing)
+    return [
+        _reason(
+            "openness:minimum",
+            rule.decision,
+            f"{model.ref} is graded {grade.level}, below the policy's minimum {rule.minimum} (openness.minimum); "
+            f"not evidenced open: {lacks}. The policy {_VERB[rule.decision]} such models (openness.decision).",
+        )
+    ]
+
+
+def judge_apis(result: ScanResult, rules: ApiRules | None) -> tuple[ApiResult, ...]:
+    """Every discovered API use with its verdict (none without an ``apis:`` section)."""
+    from licscan.openness.apis import api_results
+
+    found = api_results(result.discovery, result.apis)
+    if rules is None:
+        return found
+    judged = []
+    for use in found:
+        reason = _api_reason(use, rules)
+        judged.append(replace(use, verdict=reason.decision, reasons=(reason,)))
+    return tuple(judged)
+
+
+def _api_reason(use: ApiResult, rules: ApiRules) -> Reason:
+    api = use.api
+    what = f"{api.provider}{' ' + api.model if api.model else ''} ({api.serving})"
+    if api.provider in rules.providers:
+        d = rules.providers[api.provider]
+        rule, why = f"provider:{api.provider}", f"the policy {_VERB[d]} provider {api.provider} (apis.providers)"
+    elif api.serving in rules.serving:
+        d = rules.serving[api.serving]
+        rule, why = f"serving:{api.serving}", f"the policy {_VERB[d]} {api.serving} uses (apis.serving)"
+    else:
+        d = rules.default
+        rule = "apis:default"
+        why = f"no rule names {api.provider} or {api.serving}, and the policy's apis.default {_VERB[d]} it"
+    lock = f"Lock-in {use.lock_in.level}: {use.lock_in.reason}."
+    return _reason(rule, d, f"{what}: {why}. {lock} {use.data_handling[0].upper()}{use.data_handling[1:]}.")
 
 
 # -- class and licence rules -------------------------------------------------------

@@ -13,10 +13,11 @@ FAIL_ON = ("deny", "review")
 
 
 def gate_failed(result: ScanResult, fail_on: str) -> bool:
-    """True when a model's (or a listed dataset's) verdict is at least as severe as ``fail_on``.
+    """True when a model's (a listed dataset's, or, under an ``apis:`` section, a hosted-API use's) verdict is
+    at least as severe as ``fail_on``.
 
     A model without a verdict (no policy applied) never fails the gate.
     """
     threshold = Decision(fail_on)
-    items = (*result.models, *result.datasets)
-    return any(m.verdict is not None and Decision(m.verdict) >= threshold for m in items)
+    verdicts = [m.verdict for m in (*result.models, *result.datasets)] + [a.verdict for a in result.apis]
+    return any(v is not None and Decision(v) >= threshold for v in verdicts)

@@ -24,15 +24,18 @@ from yaml.constructor import ConstructorError, SafeConstructor
 
 from licscan.errors import InputError
 from licscan.manifest.refs import split_reference
+from licscan.openness.model import COMPONENTS, LEVEL_UNKNOWN, LEVELS, Attestation
 from licscan.policy.model import (
     DEFAULT_CLASS_DECISIONS,
     DEFAULT_TRAINING_DATA_DECISIONS,
     DISTRIBUTIONS,
     USES,
+    ApiRules,
     Context,
     DatasetRules,
     Decision,
     ExceptionRule,
+    OpennessRule,
     Policy,
 )
 from licscan.policy.regions import suggest_region, valid_region
@@ -53,8 +56,14 @@ TOP_KEYS = (
     "on_fetch_error",
     "datasets",
     "training_data",
+    "openness",
+    "apis",
 )
 DATASETS_KEYS = ("classes", "licenses")
+OPENNESS_KEYS = ("minimum", "decision", "attestations")
+APIS_KEYS = ("default", "providers", "serving")
+ATTESTATION_KEYS = ("model", "component", "license", "source", "checked_by", "date")
+ATTESTATIONS_FILE_KEYS = ("version", "attestations")
 CONTEXT_KEYS = ("use", "monthly_active_users", "regions", "distribution", "annual_revenue_usd")
 OBLIGATIONS_KEYS = ("accepted",)
 EXCEPTION_KEYS = ("model", "dataset", "decision", "reason", "expires", "approved_by")
@@ -112,23 +121,46 @@ def read_policy(
     (unknown licence ids) are only given when ``today`` / ``db`` are.
     """
     where = str(path)
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        return None, [Problem(where, None, "error", f"cannot read the policy: {exc.strerror or exc}")]
-    if len(raw) > MAX_BYTES:
-        return None, [Problem(where, None, "error", f"the policy is larger than {MAX_BYTES // 1024} KiB")]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [Problem(where, None, "error", f"the policy is not UTF-8 text (byte {exc.start})")]
+    text, problem = _read_text(path, "policy")
+    if text is None:
+        return None, [problem] if problem else []
     parser = _Parser(where, today, db)
     policy = parser.parse(text)
     problems = sorted(parser.problems, key=lambda p: (p.line or 0, p.severity != "error"))
     if any(p.severity == "error" for p in problems):
         policy = None
     return policy, problems
+
+
+def _read_text(path: Path, what: str) -> tuple[str | None, Problem | None]:
+    where = str(path)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return None, Problem(where, None, "error", f"cannot read the {what}: {exc.strerror or exc}")
+    if len(raw) > MAX_BYTES:
+        return None, Problem(where, None, "error", f"the {what} is larger than {MAX_BYTES // 1024} KiB")
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return None, Problem(where, None, "error", f"the {what} is not UTF-8 text (byte {exc.start})")
+
+
+def read_attestations(
+    path: Path, *, db: LicenseDB | None = None
+) -> tuple[tuple[Attestation, ...] | None, list[Problem]]:
+    """An ``openness.yaml``: ``version: 1`` and ``attestations:`` (the policy's ``openness.attestations`` shape).
+
+    The attestations (None when the file has errors) and every problem found, by line.
+    """
+    text, problem = _read_text(path, "attestations file")
+    if text is None:
+        return None, [problem] if problem else []
+    parser = _Parser(str(path), None, db)
+    found = parser.parse_attestations(text)
+    problems = sorted(parser.problems, key=lambda p: (p.line or 0, p.severity != "error"))
+    return (None if any(p.severity == "error" for p in problems) else found), problems
 
 
 def _line(node: yaml.Node) -> int:
@@ -277,7 +309,7 @@ class _Parser:
         return out
 
     # -- the document ------------------------------------------------------------
-    def parse(self, text: str) -> Policy | None:
+    def compose(self, text: str, what: str, hint: str) -> yaml.MappingNode | None:
         try:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.YAMLError as exc:
@@ -286,15 +318,17 @@ class _Parser:
             self.error(mark.line + 1 if mark else None, f"invalid YAML: {problem}")
             return None
         except RecursionError:
-            self.error(None, "the policy is nested too deeply to be a policy")
+            self.error(None, f"the {what} is nested too deeply to be a {what}")
             return None
         if root is None:
-            self.error(None, "the policy is empty; start from 'licscan policy init'")
+            self.error(None, f"the {what} is empty; {hint}")
             return None
         if not isinstance(root, yaml.MappingNode):
-            self.error(_line(root), f"a policy must be a mapping with 'version: 1', not {_kind(root)}")
+            self.error(_line(root), f"a {what} must be a mapping with 'version: 1', not {_kind(root)}")
             return None
-        sections = self.keys(root, "policy", TOP_KEYS)
+        return root
+
+    def version(self, sections: dict[str, tuple[int, yaml.Node]], root: yaml.Node) -> None:
         if "version" not in sections:
             self.error(_line(root), "missing 'version: 1'")
         else:
@@ -305,6 +339,13 @@ class _Parser:
                     f"unsupported policy version {_clip(str(getattr(node, 'value', '')))!r}; "
                     "this licscan reads version 1",
                 )
+
+    def parse(self, text: str) -> Policy | None:
+        root = self.compose(text, "policy", "start from 'licscan policy init'")
+        if root is None:
+            return None
+        sections = self.keys(root, "policy", TOP_KEYS)
+        self.version(sections, root)
         policy = Policy()
         builders: dict[str, Callable[[yaml.Node, Policy], Policy]] = {
             "context": self.context,
@@ -315,6 +356,8 @@ class _Parser:
             "on_fetch_error": self.on_fetch_error,
             "datasets": self.datasets,
             "training_data": self.training_data,
+            "openness": self.openness,
+            "apis": self.apis,
         }
         for key, build in builders.items():
             if key in sections:
@@ -417,6 +460,98 @@ class _Parser:
                 else:
                     accepted.add(kind)
         return replace(policy, accepted_obligations=frozenset(accepted))
+
+    def parse_attestations(self, text: str) -> tuple[Attestation, ...]:
+        root = self.compose(text, "attestations file", "write 'version: 1' and an 'attestations:' list")
+        if root is None:
+            return ()
+        sections = self.keys(root, "attestations file", ATTESTATIONS_FILE_KEYS)
+        self.version(sections, root)
+        return self.attestations(sections["attestations"][1]) if "attestations" in sections else ()
+
+    def openness(self, node: yaml.Node, policy: Policy) -> Policy:
+        fields = self.keys(node, "openness", OPENNESS_KEYS)
+        rule = OpennessRule(line=_line(node))
+        if "minimum" in fields:
+            minimum = self.choice(fields["minimum"][1], "openness.minimum", tuple(lv for lv in LEVELS
+                                                                                  if lv != LEVEL_UNKNOWN))
+            rule = replace(rule, minimum=minimum, line=fields["minimum"][0])
+        if "decision" in fields:
+            rule = replace(rule, decision=self.decision(fields["decision"][1], "openness.decision") or rule.decision)
+        if "decision" in fields and "minimum" not in fields:
+            self.warn(fields["decision"][0], "openness.decision without openness.minimum never applies")
+        found = self.attestations(fields["attestations"][1]) if "attestations" in fields else ()
+        return replace(policy, openness=rule, attestations=found)
+
+    def attestations(self, node: yaml.Node) -> tuple[Attestation, ...]:
+        out: list[Attestation] = []
+        for index, item in enumerate(self.sequence(node, "attestations")):
+            what = f"attestations[{index}]"
+            fields = self.keys(item, what, ATTESTATION_KEYS)
+            if not isinstance(item, yaml.MappingNode):
+                continue
+            values: dict[str, str] = {}
+            for key in ("model", "component", "license", "source", "checked_by"):
+                if key not in fields:
+                    self.error(_line(item), f"{what}: missing {key!r}")
+                    continue
+                text = self.text(fields[key][1], f"{what}.{key}")
+                if text is not None and text.strip():
+                    values[key] = text.strip()
+                elif text is not None:
+                    self.error(fields[key][0], f"{what}.{key} is empty")
+            if "model" in values:
+                _, _, problem = split_reference(values["model"])
+                if problem:
+                    self.error(fields["model"][0], f"{what}.model: {problem}")
+                    values.pop("model")
+            if "component" in values and values["component"] not in COMPONENTS:
+                self.error(
+                    fields["component"][0],
+                    f"{what}.component: {_clip(values['component'])!r} is not a MOF component"
+                    f"{suggest(values['component'], COMPONENTS)}",
+                )
+                values.pop("component")
+            if "license" in values and self.db is not None and self.db.get(values["license"]) is None:
+                known = self.db.lookup(values["license"])
+                hint = f"; did you mean {known.id!r}?" if known else ""
+                self.error(fields["license"][0], f"{what}.license: {_clip(values['license'])!r} is not a licence id "
+                           f"in the database{hint}")
+                values.pop("license")
+            date = None
+            if "date" in fields:
+                parsed = self.date(fields["date"][1], f"{what}.date")
+                date = parsed.isoformat() if parsed else None
+            if len(values) == 5:
+                out.append(Attestation(values["model"], values["component"], values["license"], values["source"],
+                                       values["checked_by"], date, f"{self.where}:{_line(item)}"))
+        return tuple(out)
+
+    def apis(self, node: yaml.Node, policy: Policy) -> Policy:
+        from licscan.discover.model import SERVING
+        from licscan.discover.providers import PROVIDERS
+
+        fields = self.keys(node, "apis", APIS_KEYS)
+        rules = ApiRules()
+        if "default" in fields:
+            rules = replace(rules, default=self.decision(fields["default"][1], "apis.default") or rules.default)
+        providers: dict[str, Decision] = {}
+        for key, key_node, value in self.mapping(fields["providers"][1], "apis.providers") if "providers" in fields \
+                else []:
+            decision = self.decision(value, f"apis.providers.{key}")
+            if key not in PROVIDERS:
+                self.warn(_line(key_node), f"apis.providers: {_clip(key)!r} is not a provider licscan names, so this "
+                          f"rule never applies{suggest(key, sorted(PROVIDERS))}")
+            if decision is not None:
+                providers[key] = decision
+        serving: dict[str, Decision] = {}
+        for key, key_node, value in self.mapping(fields["serving"][1], "apis.serving") if "serving" in fields else []:
+            decision = self.decision(value, f"apis.serving.{key}")
+            if key not in SERVING:
+                self.error(_line(key_node), f"apis.serving: unknown serving {_clip(key)!r}{suggest(key, SERVING)}")
+            elif decision is not None:
+                serving[key] = decision
+        return replace(policy, apis=replace(rules, providers=providers, serving=serving))
 
     def on_fetch_error(self, node: yaml.Node, policy: Policy) -> Policy:
         decision = self.decision(node, "on_fetch_error")

@@ -11,6 +11,7 @@ import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from licscan.openness.model import Attestation
 from licscan.types import MODEL, LicenseClass, ModelResult
 
 
@@ -156,6 +157,25 @@ class ExceptionRule:
 
 
 @dataclass(frozen=True)
+class OpennessRule:
+    """``openness:``: models below ``minimum`` (a level) get ``decision``, with the components they lack."""
+
+    minimum: str | None = None
+    decision: Decision = Decision.REVIEW
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class ApiRules:
+    """``apis:``: a decision per hosted-API use. The most specific rule decides: a ``providers`` entry, else a
+    ``serving`` entry, else ``default``."""
+
+    default: Decision = Decision.REVIEW
+    providers: Mapping[str, Decision] = field(default_factory=dict)
+    serving: Mapping[str, Decision] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Policy:
     """A parsed policy file. ``classes`` always holds every class (defaults merged)."""
 
@@ -172,6 +192,10 @@ class Policy:
         default_factory=lambda: dict(DEFAULT_TRAINING_DATA_DECISIONS)
     )
     explicit_training_data: frozenset[LicenseClass] = frozenset()
+
+    openness: OpennessRule | None = None
+    apis: ApiRules | None = None  # None: API uses get no verdict (policies written before the section)
+    attestations: tuple[Attestation, ...] = ()  # openness.attestations
 
     def for_datasets(self) -> Policy:
         """This policy as it judges datasets the manifests list: the ``datasets:`` rules over the policy's own."""

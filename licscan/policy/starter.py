@@ -65,4 +65,27 @@ datasets:
 training_data:
   non-commercial: review
   unknown: allow                # data licscan cannot read or identify
+
+# Openness (optional): models graded below the minimum get the decision, with the components they lack.
+# Levels: restricted-weights (weights exist) < open-weights (weights and architecture openly licensed)
+# < open-model (every MOF Class III component evidenced open). Attestations record what the team
+# vouches for that the Hub does not show (also in ./openness.yaml, or --attestations FILE).
+# openness:
+#   minimum: open-weights
+#   decision: review
+#   attestations:
+#     - model: org/name
+#       component: training-code     # a MOF component: training-code, research-paper, data-card, ...
+#       license: apache-2.0          # a licence id of license_db/
+#       source: https://github.com/org/training-code
+#       checked_by: ml-platform@example.com
+#       date: 2026-11-20
+
+# Hosted model APIs the code calls (scan --discover), judged like models. The most specific rule
+# decides: a providers: entry, else a serving: entry, else default. Without this section API uses get
+# no verdict.
+# apis:
+#   default: review
+#   providers: {openai: allow, deepseek: deny}
+#   serving: {closed-api: review, hosted-open-weights: allow, self-hosted: allow}
 """

@@ -65,4 +65,30 @@ def render_explanation(m: dict[str, Any], record: Any) -> str:
         say(f"Verdict: {m['verdict']}")
         for r in m["reasons"]:
             say(f"  {r['decision']} [{r['rule']}] {r['message']}")
+    out += openness_lines(m)
     return "\n".join(out) + "\n"
+
+
+def openness_lines(m: dict[str, Any]) -> list[str]:
+    """The grade's reasoning: each component's state and evidence, what blocks the next level, OSAID."""
+    from licscan.report.openness_json import blocks_of, components_of, level_of
+
+    parts = components_of(m)
+    if not parts:
+        return []
+    openness = m["openness"]
+    head = f"Openness: {level_of(m)}" + (f" (MOF Class {openness['mof_class']})" if openness.get("mof_class") else "")
+    out = ["", head + " — graded from the model info already fetched; nothing is guessed"]
+    never = [name for name, c in parts if c.get("reason") == "NOT_ON_HUB" and not c.get("attested")]
+    for name, c in parts:
+        if name in never:
+            continue
+        reason = f"{c['reason']}: " if c.get("reason") else ""
+        mark = " [attested]" if c.get("attested") else ""
+        out.append(f"  {name:<25} {c.get('state', '?'):<10} {reason}{clip(c.get('evidence') or '', 300)}{mark}")
+    if never:
+        out.append(f"  not on the Hub (attest them in openness.yaml): {', '.join(never)}")
+    for block in blocks_of(m):
+        out.append(f"  {block.get('message')}")
+    out.append(f"  OSAID: {openness.get('osaid')}: {openness.get('osaid_reason') or ''}")
+    return out

@@ -14,6 +14,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from licscan.openness.model import LEVELS
+from licscan.report import openness_html, openness_md
 from licscan.report.common import (
     CLASSES,
     VERDICTS,
@@ -24,6 +26,8 @@ from licscan.report.common import (
     lineage,
     model_label,
 )
+from licscan.report.openness_json import level_of
+from licscan.report.openness_md import LABELS
 from licscan.report.remedy import remedy
 from licscan.text import display
 
@@ -109,7 +113,14 @@ def view(doc: dict[str, Any]) -> dict[str, Any]:
         "models": models,
         "attention_order": [models[i] for i in order],
         "has_policy": doc.get("policy") is not None,
-        "apis": apis_view(doc),
+        # Openness (licscan.report.openness_html): the spectrum chart, and the Hybrid section with --discover.
+        "spectrum": openness_html.spectrum_view(doc),
+        "cost": openness_md.cost_note(doc),
+        "hybrid": openness_html.hybrid_view(doc),
+        "levels": [
+            {"key": key, "label": LABELS[key], "count": sum(1 for m in models if m["openness_level"] == key)}
+            for key in LEVELS
+        ],
         "blocked": [models[i] for i in order if models[i]["verdict"] in ("deny", "review") or models[i]["todo"]],
         "baseline": _baseline(doc, models),
         "notice": _notice(doc),
@@ -216,25 +227,6 @@ def _notice(doc: dict[str, Any]) -> dict[str, Any]:
         "left_out": len(notice.left_out),
         "unknown": [display(s.label, 300) for s in notice.unknown],
     }
-
-
-def apis_view(doc: dict[str, Any]) -> list[dict[str, Any]] | None:
-    """``scan --discover``'s hosted APIs for the template (None: the scan did not discover)."""
-    if "apis" not in doc:
-        return None
-    out = []
-    for api in doc["apis"] or []:
-        locations = api.get("locations") or []
-        out.append(
-            {
-                "provider": display(api.get("provider"), 60),
-                "model": display(api["model"], 200) if api.get("model") else None,
-                "serving": display(api.get("serving"), 40),
-                "where": [f"{display(loc.get('path'), 200)}:{loc.get('line')}" for loc in locations[:5]],
-                "more": max(0, len(locations) - 5),
-            }
-        )
-    return out
 
 
 def _datasets_view(doc: dict[str, Any], catalogue: dict[str, Any]) -> dict[str, Any]:
@@ -406,6 +398,8 @@ def _model(
         "exceptions": _exceptions(m),
         "training_data": _training(doc, m, catalogue),
         "attention": needs_attention(m),
+        "openness": openness_html.model_view(m),
+        "openness_level": level_of(m),
         "attention_rank": index,
         "search": " ".join(
             display(x, 300).lower()

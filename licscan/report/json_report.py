@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from licscan.jsonfmt import pretty
+from licscan.report.openness_json import openness_json
 from licscan.textscan import README, text_files
 from licscan.types import (
     AttachedObligation,
@@ -28,9 +29,9 @@ def discovery_json(result: ScanResult) -> dict[str, Any]:
     code loads are scanned like listed ones: they are in ``datasets``, with their ``locations``."""
     if result.discovery is None:
         return {}
-    from licscan.discover.render import apis_json
+    from licscan.report.openness_json import apis_json
 
-    return {"apis": apis_json(result.discovery)}
+    return {"apis": apis_json(result)}
 
 
 def datasets_json(result: ScanResult) -> list[dict[str, Any]]:
@@ -75,6 +76,10 @@ def to_json(result: ScanResult) -> dict[str, Any]:
     for model in result.models:
         for entry in model.training_data:
             training_by_class[entry.license_class.value] += 1
+    from licscan.report.openness_json import spectrum_counts
+
+    models = [model_json(m) for m in result.models]
+    found = discovery_json(result)
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "licscan", "version": result.tool_version},
@@ -95,11 +100,16 @@ def to_json(result: ScanResult) -> dict[str, Any]:
             "datasets_by_verdict": datasets_by_verdict,
             "dataset_fetch_failures": sum(1 for d in result.datasets if d.failure is not None),
             "training_data_by_class": training_by_class,
+            # Closed to open: API uses by how they are served (with --discover), models by openness level.
+            "by_openness": spectrum_counts(models, found.get("apis")),
+            # What the scan read, by kind (answers of the Hub or of the cache): the openness grade adds none
+            # but refs (--openness-refs).
+            "lookups": {k: int(v) for k, v in sorted(result.lookups.items())},
         },
-        "models": [model_json(m) for m in result.models],
+        "models": models,
         # The datasets the manifests list or the code loads, each with a model's fields (no lineage, no training data).
         "datasets": datasets_json(result),
-        **discovery_json(result),
+        **found,
         "licenses": licence_catalogue(result),
     }
 
@@ -155,6 +165,7 @@ def model_json(m: ModelResult) -> dict[str, Any]:
         # that ships the weights must carry along.
         "license_files": [n for n in text_files(m.record) if n != README] if m.record is not None else [],
         "training_data": [training_json(t) for t in m.training_data],
+        "openness": openness_json(m.openness),
     }
 
 

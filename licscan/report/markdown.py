@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from typing import Any
 
+from licscan.report import openness_md
 from licscan.report.common import (
     CLASSES,
     VERDICTS,
@@ -64,7 +65,8 @@ def html_text(value: Any, limit: int = 200) -> str:
 
 
 def render_markdown(doc: dict[str, Any]) -> str:
-    return _Builder(doc).build() + apis_markdown(doc)
+    apis = apis_markdown(doc)  # bounded (_API_ROWS); the models' sections get what it leaves of the limit
+    return _Builder(doc, keep=len(apis.encode("utf-8"))).build() + apis
 
 
 _API_ROWS = 40  # with 300-byte cells at most, the section stays far below GitHub's limit beside the report
@@ -78,25 +80,30 @@ def apis_markdown(doc: dict[str, Any]) -> str:
     out = [f"\n### Hosted model APIs in use ({len(apis)})\n"]
     if not apis:
         return "".join(out) + "\nThe code calls no hosted model API.\n"
-    out.append("\n| Provider | Model | Serving | Where |\n|---|---|---|---|\n")
-    for api in apis[:_API_ROWS]:
+    attention = openness_md.api_attention(apis)
+    if attention:
+        out.append(f"\n**Needs attention:** {len(attention)} (denied or sent to review by the policy, or highly "
+                   "locked in); prompts sent to a closed API or to hosted open weights leave the premises.\n")
+    out.append("\n| Provider | Model | Serving | Lock-in | Verdict | Where |\n|---|---|---|---|---|---|\n")
+    for api in [*attention, *(a for a in apis if a not in attention)][:_API_ROWS]:
         locations = api.get("locations") or []
         where = ", ".join(f"{md_escape(loc.get('path'), 80)}:{loc.get('line')}" for loc in locations[:3])
         if len(locations) > 3:
             where += f" (+{len(locations) - 3})"
         model = md_escape(api["model"], 80) if api.get("model") else "–"
         provider, serving = md_escape(api.get("provider"), 40), md_escape(api.get("serving"), 40)
-        out.append(f"| {provider} | {model} | {serving} | {where} |\n")
+        lock, verdict = openness_md.api_cells(api, md_escape)
+        out.append(f"| {provider} | {model} | {serving} | {lock} | {verdict} | {where} |\n")
     if len(apis) > _API_ROWS:
         out.append(f"\n… and {len(apis) - _API_ROWS} more; see the full report.\n")
     return "".join(out)
 
 
 class _Builder:
-    def __init__(self, doc: dict[str, Any]) -> None:
+    def __init__(self, doc: dict[str, Any], keep: int = 0) -> None:
         self.doc = doc
         self.parts: list[str] = []
-        self.size = 0
+        self.size = keep  # bytes another section appended after the build will take
 
     def fits(self, text: str, reserve: int = _RESERVE) -> bool:
         return self.size + len(text.encode("utf-8")) <= LIMIT - reserve
@@ -140,8 +147,10 @@ class _Builder:
         footer = "\n".join(f"… and {line}; see the full report." for line in left_out)
         if footer:
             self.add("\n" + footer + "\n")
+        cost = openness_md.cost_note(self.doc)
         self.add(
-            f"\n<sub>Full report: `licscan report scan.json --format html`. {len(models)} models in this scan.</sub>\n"
+            f"\n<sub>Full report: `licscan report scan.json --format html`. {len(models)} models in this scan."
+            f"{' ' + cost if cost else ''}</sub>\n"
         )
         return "".join(self.parts)
 
@@ -199,6 +208,9 @@ def _header(doc: dict[str, Any]) -> str:
         data = summary.get("datasets_by_class") or {}
         counts = " · ".join(f"{_CLASS_ICON[c]} {data.get(c, 0)} {c}" for c in CLASSES if data.get(c))
         lines.append(f"**Datasets:** {summary['datasets']} — {counts}\n")
+    spectrum = openness_md.spectrum_line(doc)
+    if spectrum:
+        lines.append(spectrum)
     if summary.get("fetch_failures"):
         lines.append(f"**Could not be fetched:** {summary['fetch_failures']}\n")
     manifests = ", ".join(md_escape(m, 100) for m in doc.get("manifests") or []) or "–"
@@ -281,6 +293,9 @@ def _details(doc: dict[str, Any], model: dict[str, Any]) -> str:
     data = flagged_training_data(model)
     if data:
         lines.append("- Training data to look at: " + "; ".join(_training(model, t) for t in data[:12]))
+    openness = openness_md.model_line(model, md_escape)
+    if openness:
+        lines.append(openness)
     return "\n".join(lines) + "\n\n</details>\n\n"
 
 

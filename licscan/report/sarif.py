@@ -126,6 +126,19 @@ _VERDICT_RULES: dict[str, tuple[str, str, str]] = {
         "The licence policy sends this model to legal review; the reasons say why.",
     ),
 }
+# Hosted-API uses the policy's apis: section denies or sends to review, at the code line that calls them.
+_API_RULES: dict[str, tuple[str, str, str]] = {
+    "api/deny": (
+        "error",
+        "Hosted API denied by policy",
+        "The code calls a hosted model API the policy denies (apis: section); prompts would leave the premises.",
+    ),
+    "api/review": (
+        "warning",
+        "Hosted API needs review",
+        "The code calls a hosted model API the policy sends to review (apis: section).",
+    ),
+}
 # Without a policy there is no verdict, but these classes still need a human.
 _CLASS_RULES: dict[str, tuple[str, str, str]] = {
     "class/non-commercial": (
@@ -152,7 +165,7 @@ def render_sarif(doc: dict[str, Any], *, root: str | None = None) -> str:
 def to_sarif(doc: dict[str, Any], *, root: str | None = None) -> dict[str, Any]:
     """The SARIF log. ``root``: the repository root, so that manifest paths become relative to it whatever
     form they were given in (absolute, ``../``); None keeps them as the scan recorded them."""
-    catalogue = {**_FINDING_RULES, **_VERDICT_RULES, **_CLASS_RULES}
+    catalogue = {**_FINDING_RULES, **_VERDICT_RULES, **_CLASS_RULES, **_API_RULES}
     results: list[dict[str, Any]] = []
     seen: dict[tuple[str, str], int] = {}
     items = [(m, False) for m in doc["models"]] + [(d, True) for d in doc.get("datasets") or []]
@@ -164,6 +177,7 @@ def to_sarif(doc: dict[str, Any], *, root: str | None = None) -> dict[str, Any]:
             occurrence = seen.get((label, rule_id), 0)
             seen[(label, rule_id)] = occurrence + 1
             results.append(_result(model, rule_id, level, text, occurrence, root, is_dataset))
+    results += [_api_result(api, root) for api in doc.get("apis") or [] if api.get("verdict") in ("deny", "review")]
     rule_ids = list(catalogue)
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
     for result in results:
@@ -250,6 +264,36 @@ def _result(
         "properties": properties,
         **({"baselineState": _BASELINE_STATE[model["change"]]} if model.get("change") in _BASELINE_STATE else {}),
     }
+
+
+def _api_result(api: dict[str, Any], root: str | None) -> dict[str, Any]:
+    verdict = str(api["verdict"])
+    what = f"{display(api.get('provider'), 60)}{' ' + display(api['model'], 120) if api.get('model') else ''}"
+    reasons = " ".join(display(r.get("message", ""), 600) for r in api.get("reasons") or [])
+    action = "denied by" if verdict == "deny" else "sent to review by"
+    text = f"Hosted API {what} ({display(api.get('serving'), 40)}) is {action} the policy. {reasons}".strip()
+    places = []
+    for loc in (api.get("locations") or [])[:11]:
+        path = str(loc.get("path") or "")
+        physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(repo_relative(path, root) if root else path)}}
+        if isinstance(loc.get("line"), int) and loc["line"] >= 1:
+            physical["region"] = {"startLine": loc["line"]}
+        places.append({"physicalLocation": physical})
+    key = f"api\n{api.get('provider')}\n{api.get('model')}\n{api.get('serving')}\napi/{verdict}"
+    result: dict[str, Any] = {
+        "ruleId": f"api/{verdict}",
+        "level": "error" if verdict == "deny" else "warning",
+        "message": {"text": text},
+        "locations": places[:1],
+        "partialFingerprints": {"licscanApiRule/v1": hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]},
+        "properties": {"provider": api.get("provider"), "model": api.get("model"), "serving": api.get("serving"),
+                       "verdict": verdict, "lockIn": (api.get("lock_in") or {}).get("level")},
+    }
+    if len(places) > 1:
+        result["relatedLocations"] = [{"id": i, **p} for i, p in enumerate(places[1:], start=1)]
+    if api.get("change") in ("added", "unchanged"):
+        result["baselineState"] = "new" if api["change"] == "added" else "unchanged"
+    return result
 
 
 def repo_relative(path: str, root: str) -> str:

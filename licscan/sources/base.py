@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from licscan.types import FetchErrorCode, FetchFailure, ModelRecord
+from licscan.types import FetchErrorCode, FetchFailure, ModelRecord, RepoRefs
 
 
 class SourceError(Exception):
@@ -33,4 +33,9 @@ class MetadataSource(Protocol):
 
     def fetch_file(self, record: ModelRecord, filename: str) -> str:
         """Text of a file the record lists (of a model or a dataset), at the record's commit. Raises SourceError."""
+        ...
+
+    def fetch_refs(self, record: ModelRecord) -> RepoRefs:
+        """The repo's branches and tags as they were when it was at the record's commit (``--openness-refs``).
+        Raises SourceError."""
         ...

@@ -21,7 +21,7 @@ from licscan.manifest.refs import COMMIT
 from licscan.sources.base import MetadataSource, SourceError
 from licscan.sources.store import Store, StoreError
 from licscan.sources.validate import require_safe_name
-from licscan.types import DATASET, MODEL, FetchErrorCode, FetchFailure, ModelRecord
+from licscan.types import DATASET, MODEL, FetchErrorCode, FetchFailure, ModelRecord, RepoRefs
 
 
 class CachedSource:
@@ -48,6 +48,29 @@ class CachedSource:
     @property
     def description(self) -> str:
         return self.inner.description if self.inner else f"cache {self.store.root} (offline)"
+
+    @property
+    def offline(self) -> bool:
+        return self.inner is None
+
+    @property
+    def has_token(self) -> bool:
+        return bool(getattr(self.inner, "has_token", False))
+
+    def fetch_refs(self, record: ModelRecord) -> RepoRefs:
+        """Cached by the record's commit, like the rest: a repo that moves on gets its refs read again."""
+        sha = record.sha
+        if sha and self.usable:
+            cached = self.store.read_refs(record.repo_id, sha)
+            if cached is not None:
+                return cached
+        if self.inner is None:
+            message = f"{record.repo_id} refs: offline (HF_HUB_OFFLINE) and not in cache"
+            raise SourceError(FetchErrorCode.FETCH_FAILED, message)
+        refs = self.inner.fetch_refs(record)
+        if sha:
+            self._write(lambda: self.store.write_refs(record, refs))
+        return refs
 
     def fetch(self, repo_id: str, revision: str | None) -> ModelRecord:
         return self._fetch(repo_id, revision, MODEL, self.inner.fetch if self.inner else None)

@@ -44,8 +44,8 @@ from licscan.sources.base import SourceError
 from licscan.sources.deadline import DeadlineExceeded, Interrupted, run_before
 from licscan.sources.retry import BudgetExceeded, RetryPolicy, call_with_retry
 from licscan.sources.secrets import Scrubber, environment_secrets
-from licscan.sources.validate import Malformed, parse_json, record_from_info, require_safe_name
-from licscan.types import DATASET, MODEL, FetchErrorCode, ModelRecord
+from licscan.sources.validate import Malformed, parse_json, record_from_info, refs_from_info, require_safe_name
+from licscan.types import DATASET, MODEL, FetchErrorCode, ModelRecord, RepoRefs
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 MAX_FILE_BYTES = limits.FILE_BYTES  # kept for callers of the old name
@@ -147,6 +147,7 @@ class HubSource:
         sent = self._headers.get("authorization", self._headers.get("Authorization", ""))
         sent_token = sent[7:] if sent.lower().startswith("bearer ") else None
         self.scrub = Scrubber([token, sent_token, *environment_secrets()])
+        self.has_token = bool(sent_token)  # gated repos: "no token" and "no access" are different advice
         self._file_budgets: dict[str, float] = {}
         self._budget_lock = threading.Lock()
 
@@ -181,6 +182,17 @@ class HubSource:
             message = self._message(f"{what}: malformed {'dataset' if dataset else 'model'} info: {exc}")
             raise SourceError(FetchErrorCode.FETCH_FAILED, message) from None
         return replace(record, repo_type=DATASET, pipeline_tag=None) if dataset else record
+
+    def fetch_refs(self, record: ModelRecord) -> RepoRefs:
+        """``GET /api/models/{repo}/refs``, the endpoint ``HfApi.list_repo_refs`` calls: one request, bounded
+        and retried like model info."""
+        what = f"{record.repo_id} refs"
+        url = f"{self.endpoint}/api/models/{record.repo_id}/refs"
+        payload = self._call(what, url, limits.INFO_WIRE_BYTES, limits.INFO_BYTES, self._clock() + self.policy.budget)
+        try:
+            return refs_from_info(record.repo_id, parse_json(payload), self.scrub)
+        except Malformed as exc:
+            raise SourceError(FetchErrorCode.FETCH_FAILED, self._message(f"{what}: malformed answer: {exc}")) from None
 
     def fetch_file(self, record: ModelRecord, filename: str) -> str:
         from huggingface_hub import hf_hub_url

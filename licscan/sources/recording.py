@@ -13,7 +13,7 @@ from licscan.manifest.refs import COMMIT
 from licscan.sources.base import MetadataSource, SourceError
 from licscan.sources.store import Store, StoreError
 from licscan.sources.validate import require_safe_name
-from licscan.types import DATASET, MODEL, FetchErrorCode, ModelRecord
+from licscan.types import DATASET, MODEL, FetchErrorCode, ModelRecord, RepoRefs
 
 
 class RecordingSource:
@@ -62,6 +62,12 @@ class RecordingSource:
                 lambda: self.store.write_file(record.repo_id, sha, filename, text, record.repo_type),
             )
         return text
+
+    def fetch_refs(self, record: ModelRecord) -> RepoRefs:
+        refs = self.inner.fetch_refs(record)
+        if record.sha:
+            self._write(f"{record.repo_id} refs", lambda: self.store.write_refs(record, refs))
+        return refs
 
     def _write(self, what: str, action: Callable[[], None]) -> None:
         try:

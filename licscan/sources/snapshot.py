@@ -8,7 +8,7 @@ from licscan.manifest.refs import COMMIT
 from licscan.sources.base import SourceError
 from licscan.sources.store import Store
 from licscan.sources.validate import require_safe_name
-from licscan.types import DATASET, MODEL, FetchErrorCode, FetchFailure, ModelRecord
+from licscan.types import DATASET, MODEL, FetchErrorCode, FetchFailure, ModelRecord, RepoRefs
 
 
 class SnapshotSource:
@@ -18,9 +18,20 @@ class SnapshotSource:
         self.store = Store(root, "snapshot")
         self.store.check()
 
+    offline = True  # nothing beyond the folder can answer
+
     @property
     def description(self) -> str:
         return f"snapshot {self.store.root}"
+
+    def fetch_refs(self, record: ModelRecord) -> RepoRefs:
+        refs = self.store.read_refs(record.repo_id, record.sha) if record.sha else None
+        if refs is None:
+            raise SourceError(
+                FetchErrorCode.FETCH_FAILED,
+                f"{record.repo_id}: its branches are not in the snapshot (write it with --openness-refs)",
+            )
+        return refs
 
     def fetch(self, repo_id: str, revision: str | None) -> ModelRecord:
         return self._read(repo_id, revision, MODEL)

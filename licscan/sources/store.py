@@ -32,8 +32,15 @@ from licscan import limits
 from licscan.files import read_regular
 from licscan.manifest.refs import COMMIT
 from licscan.sources.secrets import Scrubber
-from licscan.sources.validate import checked_record, commit_problem, file_name_problem, too_deep
-from licscan.types import DATASET, MODEL, FetchErrorCode, FetchFailure, ModelRecord
+from licscan.sources.validate import (
+    Malformed,
+    checked_record,
+    commit_problem,
+    file_name_problem,
+    refs_from_info,
+    too_deep,
+)
+from licscan.types import DATASET, MODEL, FetchErrorCode, FetchFailure, ModelRecord, RepoRefs
 
 FORMAT = 1
 MARKER = "licscan-store.json"
@@ -73,6 +80,8 @@ def record_to_json(record: ModelRecord) -> dict[str, Any]:
         "tags": list(record.tags),
         "siblings": list(record.siblings),
         "card_data": dict(record.card_data),
+        "library_name": record.library_name,
+        "config": dict(record.config),
     }
 
 
@@ -98,6 +107,8 @@ def record_from_json(data: Any) -> ModelRecord:
         tags=tags,
         siblings=siblings,
         scrub=_NO_SECRETS,
+        library_name=data.get("library_name"),
+        config=data.get("config"),
     )
 
 
@@ -181,6 +192,22 @@ class Store:
             raise StoreError(f"{record.repo_id}: a record without a commit cannot be stored")
         folder = self._model_dir(record.repo_id, record.sha, record.repo_type)
         self._write_json(folder / "record.json", record_to_json(record))
+
+    def read_refs(self, repo_id: str, commit: str) -> RepoRefs | None:
+        """The branches and tags recorded with the repo at ``commit``; None if absent or corrupt."""
+        data = self._read_json(self._model_dir(repo_id, commit) / "refs.json")
+        if data is None:
+            return None
+        try:
+            return refs_from_info(repo_id, data, _NO_SECRETS)
+        except Malformed:
+            return None
+
+    def write_refs(self, record: ModelRecord, refs: RepoRefs) -> None:
+        if record.sha is None:
+            raise StoreError(f"{record.repo_id}: refs without a commit cannot be stored")
+        data = {"branches": [{"name": b} for b in refs.branches], "tags": [{"name": t} for t in refs.tags]}
+        self._write_json(self._model_dir(record.repo_id, record.sha) / "refs.json", data)
 
     def read_file(self, repo_id: str, commit: str, filename: str, repo_type: str = MODEL) -> str | None:
         path = self._model_dir(repo_id, commit, repo_type) / "files" / _safe_filename(filename)

@@ -18,12 +18,17 @@ from typing import Any
 from licscan import limits
 from licscan.sources.base import SourceError
 from licscan.sources.secrets import Scrubber
-from licscan.types import FetchErrorCode, ModelRecord
+from licscan.types import FetchErrorCode, ModelRecord, RepoRefs
 
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
 _PIPELINE_TAG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _GATED_VALUE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_LIBRARY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$")
+_CONFIG_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,127}$")
+# What a record keeps of model info's ``config``: what names the architecture and its code. The rest
+# (tokenizer_config with chat templates, quantisation settings) is bulky and says nothing about openness.
+MAX_CONFIG_ITEMS = 32
 
 
 class Malformed(ValueError):
@@ -142,7 +147,66 @@ def record_from_info(repo_id: str, requested: str | None, data: Any, scrub: Scru
         tags=tags,
         siblings=names,
         scrub=scrub,
+        library_name=data.get("library_name"),
+        config=data.get("config"),
     )
+
+
+def refs_from_info(repo_id: str, data: Any, scrub: Scrubber) -> RepoRefs:
+    """Branches and tags from a refs answer (``GET /api/models/{repo}/refs``); Malformed when it is not one."""
+    if not isinstance(data, dict):
+        raise Malformed(f"the answer is {_kind(data)}, not a JSON object")
+    names: dict[str, list[str]] = {}
+    for key in ("branches", "tags"):
+        items = data.get(key)
+        items = [] if items is None else items
+        if not isinstance(items, list):
+            raise Malformed(f"{key} is {_kind(items)}, not a list")
+        if len(items) > limits.REFS_PER_REPO:
+            raise Malformed(f"lists {len(items)} {key}; the limit is {limits.REFS_PER_REPO}")
+        names[key] = [
+            scrub.text(name)
+            for item in items
+            if isinstance(item, dict)
+            and isinstance(name := item.get("name"), str)
+            and 0 < len(name) <= limits.REF_NAME_CHARS
+            and name.isprintable()
+        ]
+    return RepoRefs(repo_id, tuple(names["branches"]), tuple(names["tags"]))
+
+
+def trim_config(value: Any) -> dict[str, Any]:
+    """``architectures``, ``model_type`` and ``auto_map`` of a config, each checked; anything else dropped.
+
+    ``auto_map`` maps an auto class to ``module.Class`` (or a list of them, a tokenizer pair), possibly
+    prefixed ``org/repo--`` when the code lives in another repo.
+    """
+    if not isinstance(value, Mapping):
+        return {}
+    out: dict[str, Any] = {}
+    architectures = value.get("architectures")
+    if isinstance(architectures, list):
+        names = [a for a in architectures[:MAX_CONFIG_ITEMS] if isinstance(a, str) and _CONFIG_NAME.match(a)]
+        if names:
+            out["architectures"] = names
+    model_type = value.get("model_type")
+    if isinstance(model_type, str) and _CONFIG_NAME.match(model_type):
+        out["model_type"] = model_type
+    auto_map = value.get("auto_map")
+    if isinstance(auto_map, Mapping):
+        kept: dict[str, str | list[str]] = {}
+        for key, target in list(auto_map.items())[:MAX_CONFIG_ITEMS]:
+            if not (isinstance(key, str) and _CONFIG_NAME.match(key)):
+                continue
+            if isinstance(target, str) and 0 < len(target) <= 256:
+                kept[key] = target
+            elif isinstance(target, list):
+                items = [t for t in target[:4] if isinstance(t, str) and 0 < len(t) <= 256]
+                if items:
+                    kept[key] = items
+        if kept:
+            out["auto_map"] = kept
+    return out
 
 
 def checked_record(
@@ -156,6 +220,8 @@ def checked_record(
     tags: list[Any],
     siblings: list[Any],
     scrub: Scrubber,
+    library_name: Any = None,
+    config: Any = None,
 ) -> ModelRecord:
     """The record, each field reduced to the type the core expects (wrong-typed items are dropped)."""
     # The Hub drops null card values (huggingface_hub's CardData.to_dict does the same).
@@ -171,6 +237,8 @@ def checked_record(
         # Unsafe names stay listed (they are data); every source refuses to read them (file_name_problem),
         # which the scan reports as file-unreadable.
         siblings=tuple(scrub.text(s) for s in siblings if isinstance(s, str) and 0 < len(s) <= limits.FILE_NAME_CHARS),
+        library_name=library_name if isinstance(library_name, str) and _LIBRARY.match(library_name) else None,
+        config=scrub.value(trim_config(config)),
     )
 
 
