@@ -9,6 +9,8 @@ and a file is read only up to its limit, whatever size it claims.
 
 from __future__ import annotations
 
+import errno
+import functools
 import os
 import stat
 from pathlib import Path
@@ -28,24 +30,25 @@ def read_regular(path: Path, limit: int) -> bytes:
     """The bytes of the regular file ``path``, at most ``limit`` of them (LocalFileError beyond)."""
     if "\x00" in str(path):
         raise LocalFileError("a file name cannot hold a NUL character")
-    try:
-        resolved = path.resolve()
-    except RuntimeError:  # Python < 3.13 reports a symlink loop this way
-        raise LocalFileError(f"{path}: symlink loop") from None
-    if any(str(resolved) == root or str(resolved).startswith(root + "/") for root in _PSEUDO_FILESYSTEMS):
-        raise LocalFileError(f"{path}: not a regular file (a system pseudo-file)")
+    # Checked on what the path leads to (stat follows symlinks), by its device rather than by resolving
+    # the path: resolving costs a system call per path component, and the cache reads thousands of files.
     try:
         info = os.stat(path)
     except OSError as exc:
         raise LocalFileError(_reason(path, exc)) from None
+    if _pseudo(path, info):
+        raise LocalFileError(f"{path}: not a regular file (a system pseudo-file)")
     if not stat.S_ISREG(info.st_mode):
         raise LocalFileError(f"{path}: not a regular file")
+    if info.st_size > limit:
+        raise LocalFileError(f"{path}: larger than the {_size(limit)} limit")
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         raise LocalFileError(_reason(path, exc)) from None
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped between the stat and the open
+        opened = os.fstat(handle.fileno())
+        if not stat.S_ISREG(opened.st_mode) or _pseudo(path, opened):  # swapped between the stat and the open
             raise LocalFileError(f"{path}: not a regular file")
         payload = handle.read(limit + 1)
     if len(payload) > limit:
@@ -53,10 +56,36 @@ def read_regular(path: Path, limit: int) -> bytes:
     return payload
 
 
+def _pseudo(path: Path, info: os.stat_result) -> bool:
+    """A file of ``/proc``, ``/sys`` or ``/dev``, named so or reached through a symlink."""
+    absolute = os.path.abspath(path)
+    if any(absolute == root or absolute.startswith(root + "/") for root in _PSEUDO_FILESYSTEMS):
+        return True
+    return info.st_dev in _pseudo_devices()
+
+
+@functools.cache
+def _pseudo_devices() -> frozenset[int]:
+    """The devices of the pseudo file systems that are mounted apart from ``/`` (never ``/``'s own)."""
+    try:
+        root = os.stat("/").st_dev
+    except OSError:
+        return frozenset()
+    found: set[int] = set()
+    for name in _PSEUDO_FILESYSTEMS:
+        try:
+            device = os.stat(name).st_dev
+        except OSError:
+            continue
+        if device != root:
+            found.add(device)
+    return frozenset(found)
+
+
 def _reason(path: Path, exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
         raise MissingFile(f"{path}: no such file") from None
-    if exc.errno == getattr(os, "ELOOP", -1):
+    if exc.errno == errno.ELOOP:
         return f"{path}: symlink loop"
     return f"{path}: cannot read: {exc.strerror or exc}"
 
