@@ -15,7 +15,6 @@ import datetime as _dt
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
@@ -47,6 +46,7 @@ from licscan.types import (
     Severity,
     TrainingData,
 )
+from licscan.workers import Workers
 
 if TYPE_CHECKING:
     from licscan.openness import GradeContext, TrainingEntry
@@ -261,18 +261,21 @@ class Fetcher:
                 self.want_dataset(ref.repo_id, ref.revision)
             else:
                 self.want_model(ref.repo_id, ref.revision, 0)
-        in_flight: dict[Future[_Answer], tuple[_Task, float]] = {}
-        with ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="licscan-fetch") as pool:
+        workers: Workers[_Task, _Answer] = Workers(self._execute, self.max_workers)
+        in_flight = 0
+        try:
             while self._queue or in_flight:
-                while self._queue and len(in_flight) < self.limiter.limit():
-                    task = self._queue.popleft()
-                    in_flight[pool.submit(self._execute, task)] = (task, time.monotonic())
-                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                for future in done:
-                    task, started = in_flight.pop(future)
-                    result = future.result()
-                    self.limiter.record(time.monotonic() - started, not isinstance(result, FetchFailure))
-                    self._land(task, result)
+                while self._queue and in_flight < self.limiter.limit():
+                    in_flight += 1
+                    workers.submit(self._queue.popleft(), in_flight)
+                task, started, result = workers.answer()
+                in_flight -= 1
+                if isinstance(result, BaseException):
+                    raise result
+                self.limiter.record(time.monotonic() - started, not isinstance(result, FetchFailure))
+                self._land(task, result)
+        finally:
+            workers.close()
 
     def _execute(self, task: _Task) -> _Answer:
         try:
@@ -345,9 +348,7 @@ class Fetcher:
         return {k: self.with_files(v) if isinstance(v, ModelRecord) else v for k, v in self.outcomes.items()}
 
     def final_dataset_outcomes(self) -> dict[Key, Outcome]:
-        return {
-            k: self.with_files(v) if isinstance(v, ModelRecord) else v for k, v in self.dataset_outcomes.items()
-        }
+        return {k: self.with_files(v) if isinstance(v, ModelRecord) else v for k, v in self.dataset_outcomes.items()}
 
 
 def classify_repo_card(db: LicenseDB, record: ModelRecord) -> Classification:
@@ -463,7 +464,9 @@ def grade_context(source: MetadataSource) -> GradeContext:
 
 
 def with_openness(
-    result: ModelResult, training: Sequence[TrainingEntry] | None, refs: RepoRefs | FetchFailure | None,
+    result: ModelResult,
+    training: Sequence[TrainingEntry] | None,
+    refs: RepoRefs | FetchFailure | None,
     context: GradeContext,
 ) -> ModelResult:
     """The result with its openness grade (pure; from what was already fetched)."""
