@@ -94,12 +94,19 @@ _pool_size = 0
 
 
 def size_connection_pool(size: int) -> None:
-    """Give the client's shared session a connection pool of ``size`` kept-alive connections.
+    """Give the client's shared session one small connection pool per thread, for up to ``size`` threads.
 
-    The client builds its session with its HTTP library's default pool (20 kept-alive connections):
-    at 64 requests in flight, every answer past the 20th closes its connection and the next request
-    opens a new one. The session licscan installs is the client's own (the same class, request hooks,
-    redirects and timeouts), with the pool sized to the scan's concurrency.
+    The client builds its session with its HTTP library's default pool: one pool, one lock, shared by
+    every thread. At 64 requests in flight that lock is the busiest object of a scan (every request
+    takes it twice, and each time the pool walks all its connections), and the default 20 kept-alive
+    connections make every answer past the 20th close its connection. Requests run on licscan's
+    helper threads (``deadline.run_before``), one at a time per thread, so each thread gets a pool of
+    its own (``_thread_pools``): no lock is shared and every connection stays alive. The session
+    licscan installs is the client's own (the same class, request hooks, redirects and timeouts); only
+    its transport is replaced. A client given a transport ignores the proxy variables of the environment
+    (``HTTPS_PROXY`` and the like), so when one is set the client keeps its own transport, with one shared
+    pool sized to the scan. ``size`` is the most threads expected: the pools are installed once, and again
+    only for a larger scan.
     """
     global _pool_size
     with _pool_lock:
@@ -111,14 +118,69 @@ def size_connection_pool(size: int) -> None:
         library = sys.modules[type(base).__module__.split(".")[0]]
         hooks = {name: list(found) for name, found in base.event_hooks.items()}
 
+        proxied = _proxy_configured()
+
         def factory() -> Any:
-            limits = library.Limits(max_connections=size, max_keepalive_connections=size)
+            if proxied:
+                limits = library.Limits(max_connections=size, max_keepalive_connections=size)
+                return type(base)(
+                    event_hooks=hooks, follow_redirects=base.follow_redirects, timeout=base.timeout, limits=limits
+                )
             return type(base)(
-                event_hooks=hooks, follow_redirects=base.follow_redirects, timeout=base.timeout, limits=limits
+                event_hooks=hooks,
+                follow_redirects=base.follow_redirects,
+                timeout=base.timeout,
+                transport=_thread_pools(library),
             )
 
         set_client_factory(factory)
         _pool_size = size
+
+
+def _proxy_configured() -> bool:
+    """Whether the environment names a proxy (the variables the HTTP library reads), in any case."""
+    names = ("http_proxy", "https_proxy", "all_proxy")
+    return any(value.strip() for key, value in os.environ.items() if key.lower() in names)
+
+
+_THREAD_CONNECTIONS = 4  # one request at a time per thread; room for a connection being replaced
+
+
+def _thread_pools(library: Any) -> Any:
+    """A transport of ``library`` (httpx2) that keeps one connection pool per thread.
+
+    The pools share one TLS context (building one reads the CA bundle: milliseconds and a megabyte
+    each), made as the library's own transport makes it, so ``SSL_CERT_FILE`` and the like are honoured.
+    """
+
+    class ThreadPools(library.BaseTransport):  # type: ignore[misc]
+        def __init__(self) -> None:
+            self._local = threading.local()
+            self._lock = threading.Lock()
+            self._pools: list[Any] = []
+            self._tls: Any = None
+
+        def handle_request(self, request: Any) -> Any:
+            return self._pool().handle_request(request)
+
+        def _pool(self) -> Any:
+            pool = getattr(self._local, "pool", None)
+            if pool is None:
+                with self._lock:
+                    if self._tls is None:
+                        self._tls = library.create_ssl_context()
+                    limits = library.Limits(max_connections=_THREAD_CONNECTIONS, max_keepalive_connections=1)
+                    pool = self._local.pool = library.HTTPTransport(verify=self._tls, limits=limits)
+                    self._pools.append(pool)
+            return pool
+
+        def close(self) -> None:
+            with self._lock:
+                pools, self._pools = self._pools, []
+            for pool in pools:
+                pool.close()
+
+    return ThreadPools()
 
 
 class HubSource:
