@@ -11,6 +11,7 @@ standard library. Checked in tests/test_jsonfmt.py.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 
@@ -24,3 +25,33 @@ def pretty(value: Any) -> str:
         return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode("utf-8")
     except (TypeError, ValueError, orjson.JSONEncodeError):
         return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+def pretty_chunks(value: Any, depth: int = 2) -> Iterator[str]:
+    """``pretty(value)`` in pieces: the document's containers down to ``depth`` are written one member at a
+    time, so a report of 20,000 models is never held as one string (nor as one string and its bytes).
+
+    Each member is ``pretty`` with its lines indented for where it sits: the same text, since JSON writes
+    no raw line break inside a string.
+    """
+    yield from _members(value, depth, 0)
+    yield "\n"
+
+
+def _members(value: Any, depth: int, level: int) -> Iterator[str]:
+    plain = isinstance(value, dict) and not all(isinstance(k, str) for k in value)  # keys JSON converts
+    if depth <= 0 or not isinstance(value, dict | list) or not value or plain:
+        text = pretty(value)[:-1]
+        yield text.replace("\n", "\n" + "  " * level) if level else text
+        return
+    inner = "  " * (level + 1)
+    yield "{" if isinstance(value, dict) else "["
+    items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+    for i, (key, member) in enumerate(items):
+        prefix = ",\n" if i else "\n"
+        if key is None:
+            yield prefix + inner
+        else:
+            yield prefix + inner + pretty(key)[:-1] + ": "
+        yield from _members(member, depth - 1, level + 1)
+    yield "\n" + "  " * level + ("}" if isinstance(value, dict) else "]")

@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from licscan.jsonfmt import pretty
+from licscan.jsonfmt import pretty, pretty_chunks
 
 CASES: list[Any] = [
     {},
     [],
     {"a": [1, 2.5, None, True, False], "b": {"c": {}, "d": []}},
-    {"text": "é\u2028\x00 \"q\" </script> \x7f \U0001f600 \\ \n\t"},
+    {"text": 'é\u2028\x00 "q" </script> \x7f \U0001f600 \\ \n\t'},
     {"floats": [0.1, 1e20, -0.0, 0.95, 3.0, 1.0], "ints": [0, -1, 2**63 - 1]},
     {"big": 2**70},  # beyond orjson: the standard library answers
     {"lone": "\ud800"},  # a lone surrogate, as json.loads gives for "\\ud800"
@@ -30,3 +30,15 @@ def test_a_float_with_a_negative_exponent_is_the_same_value() -> None:
     value = {"x": 1.5e-7}
     assert json.loads(pretty(value)) == value
     assert pretty(value) in ('{\n  "x": 1.5e-7\n}\n', '{\n  "x": 1.5e-07\n}\n')
+
+
+NESTED: list[Any] = [
+    {1: "int key", "s": [2]},
+    {"models": [{"a": [1, {"b": []}]}, {}, [], "x"], "n": {"k": {"deep": [1]}}},
+]
+
+
+@pytest.mark.parametrize("value", [*CASES, *NESTED])
+@pytest.mark.parametrize("depth", [0, 1, 2, 3])
+def test_pieces_join_to_the_same_text(value: Any, depth: int) -> None:
+    assert "".join(pretty_chunks(value, depth)) == pretty(value)

@@ -13,6 +13,7 @@ import os
 import sys
 import threading
 import traceback
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import quote
@@ -115,9 +116,7 @@ def endpoint() -> str:
     return (os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
 
 
-def make_source(
-    snapshot: Path | None, cache_dir: Path | None, no_cache: bool, cache_ttl: float, timeout: float
-) -> Any:
+def make_source(snapshot: Path | None, cache_dir: Path | None, no_cache: bool, cache_ttl: float, timeout: float) -> Any:
     """The metadata source: a snapshot, or the Hub behind the cache. InputError when none can be built."""
     from licscan.sources.store import Store, StoreError
 
@@ -302,15 +301,30 @@ def apply_policy(result: Any, policy: Any, path: Path | None) -> Any:
     return outcome.result
 
 
-def write_output(text: str, output: Path | None) -> None:
-    """``text`` to stdout, or to ``output`` (exit 2 when it cannot be written)."""
+def rendered(fmt: str, doc: dict[str, Any], render: Any) -> str | Iterator[str]:
+    """``render(doc)``; for JSON the same text in pieces (``jsonfmt.pretty_chunks``), so the document of a
+    20,000-model scan is written out without ever being held as one string."""
+    if fmt == "json":
+        from licscan.jsonfmt import pretty_chunks
+
+        return pretty_chunks(doc)
+    text: str = render(doc)
+    return text
+
+
+def write_output(text: str | Iterable[str], output: Path | None) -> None:
+    """``text`` (or its pieces) to stdout, or to ``output`` (exit 2 when it cannot be written)."""
+    pieces = [text] if isinstance(text, str) else text
     if output is None:
         # On a terminal, no stranger's text may drive it (JSON leaves C1 controls and bidi overrides as they are).
-        click.echo(terminal(text) if sys.stdout.isatty() else text, nl=False)
+        tty = sys.stdout.isatty()
+        for piece in pieces:
+            click.echo(terminal(piece) if tty else piece, nl=False)
         return
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
+        with output.open("w", encoding="utf-8") as handle:
+            handle.writelines(pieces)
     except OSError as exc:
         fail(f"{output}: cannot write: {exc.strerror}")
 

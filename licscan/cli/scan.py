@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from licscan.cli.common import (
     load_refs,
     read_attestations_option,
     read_policy_option,
+    rendered,
     renderer,
     scan_models,
     warn,
@@ -168,6 +169,7 @@ def scan(
     result = apply_policy(result, policy, policy_file)
     gate = policy is not None and gate_failed(result, fail_on or "deny")
     threshold = fail_on or "deny"
+    text: str | Iterator[str]
     if prior is not None:  # --baseline: only added and changed models are judged; --locked: all, plus changes
         text, code, doc = compared_output(result, prior, fmt, threshold, render, warn)
         gate = code == EXIT_GATE_FAILED
@@ -175,7 +177,7 @@ def scan(
         from licscan.report.json_report import to_json
 
         doc = to_json(result)
-        text = render(doc)
+        text = rendered(fmt, doc, render)
         code = EXIT_GATE_FAILED if gate else EXIT_FETCH_FAILED if result.fetch_failed else EXIT_OK
     write_output(text, output)
     if output is not None:  # the report went to a file: say in one line what it holds, and the gate's outcome
