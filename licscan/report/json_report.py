@@ -6,6 +6,7 @@ in the README's changelog of the format.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from licscan.jsonfmt import pretty
@@ -203,6 +204,7 @@ def _base_json(base: BaseModel) -> dict[str, Any]:
     }
 
 
+@functools.lru_cache(maxsize=4096)  # shared, like openness components: the same duties recur model after model
 def _obligation_json(attached: AttachedObligation) -> dict[str, Any]:
     o = attached.obligation
     out: dict[str, Any] = {"kind": o.kind, "summary": o.summary, "license": attached.license_id}

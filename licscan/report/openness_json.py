@@ -8,6 +8,7 @@ a scan result), so a saved scan renders like a fresh one.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 from licscan.openness.model import (
@@ -17,6 +18,7 @@ from licscan.openness.model import (
     LEVELS,
     SPECTRUM,
     ApiResult,
+    Component,
     Openness,
 )
 
@@ -32,28 +34,33 @@ def openness_json(openness: Openness | None) -> dict[str, Any] | None:
         "mof_class": openness.mof_class,
         "osaid": openness.osaid,
         "osaid_reason": openness.osaid_reason,
-        "components": {
-            c.name: {
-                "state": c.state,
-                "reason": c.reason,
-                "evidence": c.evidence,
-                "class": c.mof_class,
-                "attested": None
-                if c.attested is None
-                else {
-                    "license": c.attested.license,
-                    "source": c.attested.source,
-                    "checked_by": c.attested.checked_by,
-                    "date": c.attested.date,
-                },
-            }
-            for c in openness.components
-        },
+        "components": {c.name: _component_json(c) for c in openness.components},
         "blocks": [
             {"level": b.level, "component": b.component, "state": b.state, "reason": b.reason, "message": b.message}
             for b in openness.blocks
         ],
         "attested": list(openness.attested),
+    }
+
+
+# Shared, never copied: most components read the same across thousands of models (not on the Hub, no
+# data card, ...), and a 20,000-model document would otherwise hold 180,000 such objects. No reader of a
+# document changes it.
+@functools.lru_cache(maxsize=4096)
+def _component_json(c: Component) -> dict[str, Any]:
+    return {
+        "state": c.state,
+        "reason": c.reason,
+        "evidence": c.evidence,
+        "class": c.mof_class,
+        "attested": None
+        if c.attested is None
+        else {
+            "license": c.attested.license,
+            "source": c.attested.source,
+            "checked_by": c.attested.checked_by,
+            "date": c.attested.date,
+        },
     }
 
 
