@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -25,7 +25,7 @@ def run_licscan(
     home = tempfile.mkdtemp(prefix="hf-home-", dir=manifest.parent)
     env.update({"HF_ENDPOINT": url, "PYTHONPATH": str(src), "HF_HOME": home})
     cmd = [
-        sys.executable,
+        python,
         "-m",
         "licscan",
         "scan",
@@ -49,20 +49,43 @@ def run_licscan(
 
 
 def reference(url: str, requests: list[tuple[str, str]], jobs: int) -> float:
-    """Wall time of a minimal client making exactly ``requests``, ``jobs`` at a time, over one pool."""
-    import httpx2
+    """Wall time of a minimal client making exactly ``requests``, ``jobs`` at a time, over one pool.
 
-    client = httpx2.Client(limits=httpx2.Limits(max_connections=jobs, max_keepalive_connections=jobs), timeout=600)
+    Run in a process of its own, as licscan is: in this one it would share the interpreter lock with the
+    server's thread, and look slower than it is.
+    """
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(requests, handle)
+    try:
+        out = subprocess.run(
+            [sys.executable, "-c", _REFERENCE, url, handle.name, str(jobs)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    finally:
+        os.unlink(handle.name)
+    return float(out.stdout.strip())
 
-    def one(request: tuple[str, str]) -> int:
-        return client.request(request[0], url + request[1]).status_code
 
-    start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        list(pool.map(one, requests))
-    elapsed = time.perf_counter() - start
-    client.close()
-    return elapsed
+# Plain threads over one connection pool of the HTTP library huggingface_hub uses, nothing else.
+_REFERENCE = """
+import json, sys, time
+from concurrent.futures import ThreadPoolExecutor
+try:
+    import httpx2 as httpx
+except ImportError:
+    import httpx
+url, path, jobs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+requests = json.load(open(path))
+client = httpx.Client(limits=httpx.Limits(max_connections=jobs, max_keepalive_connections=jobs), timeout=600)
+def one(request):
+    return client.request(request[0], url + request[1]).content
+start = time.perf_counter()
+with ThreadPoolExecutor(max_workers=jobs) as pool:
+    list(pool.map(one, requests))
+print(time.perf_counter() - start)
+"""
 
 
 def supports_auto(src: Path, python: str) -> bool:

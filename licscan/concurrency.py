@@ -2,8 +2,10 @@
 
 A scan is latency-bound: its floor is ceil(requests / concurrency) x round-trip time, so concurrency is
 what makes it fast, up to the point where the server pushes back. ``Adaptive`` finds that point the way
-TCP does (additive increase, multiplicative decrease): it starts at a safe level, adds one request in
-flight per window of clean answers, and halves when the server throttles (429/503, reported by the
+TCP does (slow start, then additive increase and multiplicative decrease): it starts at a safe level and,
+until the server first pushes back, adds one request in flight per clean answer (doubling every round
+trip, so a scan reaches its cap in a few round trips rather than in dozens of windows); from the first
+pushback on it adds one per window of clean answers. It halves when the server throttles (429/503, reported by the
 source through ``throttled``) or when answers slow down (a latency well above the best seen, which is
 what a queueing server, or the retries behind a 429's Retry-After, look like from here). It never goes
 above its cap nor below one. Pure: time comes in as numbers, so it is tested without a clock.
@@ -47,6 +49,7 @@ class Adaptive:
     best: float | None = field(init=False, default=None)  # fastest answer seen: the round trip
     _clean: int = field(init=False, default=0)  # clean answers since the last change
     _cooldown: int = field(init=False, default=0)  # answers to ignore after a cut (already in flight)
+    _slow_start: bool = field(init=False, default=True)  # until the first pushback: grow per answer
     _lock: threading.Lock = field(init=False, default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
@@ -68,7 +71,9 @@ class Adaptive:
             if slow:
                 self._cut()
                 return
-            if ok:
+            if ok and self._slow_start:
+                self.current = min(float(self.cap), self.current + 1)
+            elif ok:
                 self._clean += 1
                 if self._clean >= self.limit():  # one more in flight per window of clean answers
                     self.current = min(float(self.cap), self.current + 1)
@@ -83,6 +88,7 @@ class Adaptive:
     def _cut(self) -> None:
         # Requests already in flight answer under the old load: don't cut again for them.
         self._cooldown = self.limit()
+        self._slow_start = False
         self.current = max(1.0, self.current / 2)
         self._clean = 0
 

@@ -20,9 +20,25 @@ def test_fixed_never_moves() -> None:
     assert Fixed(0).limit() == 1
 
 
-def test_auto_starts_safe_and_grows_by_one_per_window_of_clean_answers() -> None:
+def test_auto_starts_safe_and_doubles_per_round_trip_until_the_first_pushback() -> None:
     auto = Adaptive()
     assert auto.limit() == AUTO_START == 8
+    answer(auto, 7)
+    assert auto.limit() == 15  # slow start: one more in flight per clean answer
+    answer(auto, 1)
+    assert auto.limit() == 16  # a window of 8 clean answers doubled it
+    answer(auto, 16)
+    assert auto.limit() == 32
+    answer(auto, 32)
+    assert auto.limit() == AUTO_CAP == 64  # three round trips from 8 to the cap
+
+
+def test_after_a_pushback_auto_grows_by_one_per_window_of_clean_answers() -> None:
+    auto = Adaptive(start=16)
+    auto.throttled()
+    assert auto.limit() == 8
+    answer(auto, 16)  # the 16 answers in flight at the cut: ignored
+    assert auto.limit() == 8
     answer(auto, 7)
     assert auto.limit() == 8
     answer(auto, 1)  # a full window of 8 clean answers
@@ -59,13 +75,14 @@ def test_auto_halves_on_429_or_503_and_ignores_answers_already_in_flight() -> No
 def test_auto_halves_when_answers_slow_down() -> None:
     auto = Adaptive(start=20)
     answer(auto, 5, seconds=0.05)
+    assert auto.limit() == 25
     auto.record(0.5, True)  # ten times the best round trip: the server is queueing
-    assert auto.limit() == 10
+    assert auto.limit() == 12
     auto.record(0.04, True)  # a fast local jitter never counts as congestion
     local = Adaptive(start=20)
     answer(local, 5, seconds=0.001)
-    local.record(0.01, True)  # 10x the best, but far below any real congestion
-    assert local.limit() == 20
+    local.record(0.01, True)  # 10x the best, but far below any real congestion: a clean answer
+    assert local.limit() == 26
 
 
 def test_failures_do_not_grow_it() -> None:
