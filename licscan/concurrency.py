@@ -6,8 +6,8 @@ TCP does (slow start, then additive increase and multiplicative decrease): it st
 until the server first pushes back, adds one request in flight per clean answer (doubling every round
 trip, so a scan reaches its cap in a few round trips rather than in dozens of windows); from the first
 pushback on it adds one per window of clean answers. It halves when the server throttles (429/503, reported by the
-source through ``throttled``) or when answers slow down (a latency well above the best seen, which is
-what a queueing server, or the retries behind a 429's Retry-After, look like from here). It never goes
+source through ``throttled``) or when answers slow down (a smoothed latency well above the best seen,
+which is what a queueing server, or the retries behind a 429's Retry-After, look like from here). It never goes
 above its cap nor below one. Pure: time comes in as numbers, so it is tested without a clock.
 """
 
@@ -21,6 +21,7 @@ AUTO_CAP = 64
 MAX_JOBS = 256  # the most --jobs N accepts
 LATENCY_FACTOR = 3.0  # an answer this many times slower than the best is congestion
 MIN_SLOW_SECONDS = 0.25  # ...when it is also at least this slow (fast local answers jitter a lot)
+SMOOTHING = 1 / 8  # weight of each answer in the smoothed latency (TCP's SRTT): one slow answer is noise
 
 
 @dataclass
@@ -47,6 +48,7 @@ class Adaptive:
     cap: int = AUTO_CAP
     current: float = field(init=False)
     best: float | None = field(init=False, default=None)  # fastest answer seen: the round trip
+    smoothed: float | None = field(init=False, default=None)  # the recent latency, weighted
     _clean: int = field(init=False, default=0)  # clean answers since the last change
     _cooldown: int = field(init=False, default=0)  # answers to ignore after a cut (already in flight)
     _slow_start: bool = field(init=False, default=True)  # until the first pushback: grow per answer
@@ -64,11 +66,12 @@ class Adaptive:
         with self._lock:
             if self.best is None or seconds < self.best:
                 self.best = seconds
+            self.smoothed = seconds if self.smoothed is None else self.smoothed + SMOOTHING * (seconds - self.smoothed)
             if self._cooldown > 0:
                 self._cooldown -= 1
                 return
-            slow = seconds >= MIN_SLOW_SECONDS and self.best is not None and seconds > LATENCY_FACTOR * self.best
-            if slow:
+            recent = self.smoothed
+            if recent >= MIN_SLOW_SECONDS and recent > LATENCY_FACTOR * self.best:
                 self._cut()
                 return
             if ok and self._slow_start:
@@ -89,6 +92,7 @@ class Adaptive:
         # Requests already in flight answer under the old load: don't cut again for them.
         self._cooldown = self.limit()
         self._slow_start = False
+        self.smoothed = None  # the latency under the new load is measured afresh
         self.current = max(1.0, self.current / 2)
         self._clean = 0
 

@@ -12,7 +12,6 @@ dataset, like each model, is fetched once per run whatever number of cards name 
 from __future__ import annotations
 
 import datetime as _dt
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -268,11 +267,11 @@ class Fetcher:
                 while self._queue and in_flight < self.limiter.limit():
                     in_flight += 1
                     workers.submit(self._queue.popleft(), in_flight)
-                task, started, result = workers.answer()
+                task, seconds, result = workers.answer()
                 in_flight -= 1
                 if isinstance(result, BaseException):
                     raise result
-                self.limiter.record(time.monotonic() - started, not isinstance(result, FetchFailure))
+                self.limiter.record(seconds, not isinstance(result, FetchFailure))
                 self._land(task, result)
         finally:
             workers.close()

@@ -21,7 +21,10 @@ _STOP = None
 
 
 class Workers(Generic[T, A]):
-    """Runs ``run(task)`` on up to ``most`` threads; ``answer()`` gives (task, start time, result) back.
+    """Runs ``run(task)`` on up to ``most`` threads; ``answer()`` gives (task, seconds it took, result) back.
+
+    The seconds are the task's own, from the moment a thread took it to its end: not the time its answer
+    then waited for the caller, which a busy caller would otherwise count as a slow server.
 
     A task whose ``run`` raises comes back with the exception as its result, for the caller to raise.
     """
@@ -30,7 +33,7 @@ class Workers(Generic[T, A]):
         self._run = run
         self._most = max(1, most)
         self._name = name
-        self._tasks: SimpleQueue[tuple[T, float] | None] = SimpleQueue()
+        self._tasks: SimpleQueue[T | None] = SimpleQueue()
         self._answers: SimpleQueue[tuple[T, float, A | BaseException]] = SimpleQueue()
         self._threads: list[threading.Thread] = []
 
@@ -40,7 +43,7 @@ class Workers(Generic[T, A]):
             thread = threading.Thread(target=self._loop, name=f"{self._name}-{len(self._threads)}", daemon=True)
             thread.start()
             self._threads.append(thread)
-        self._tasks.put((task, time.monotonic()))
+        self._tasks.put(task)
 
     def answer(self) -> tuple[T, float, A | BaseException]:
         """The next answer, blocking until one arrives."""
@@ -56,12 +59,12 @@ class Workers(Generic[T, A]):
 
     def _loop(self) -> None:
         while True:
-            item = self._tasks.get()
-            if item is None:
+            task = self._tasks.get()
+            if task is None:
                 return
-            task, started = item
+            started = time.monotonic()
             try:
                 result: A | BaseException = self._run(task)
             except BaseException as exc:  # handed to the caller, which raises it in its own thread
                 result = exc
-            self._answers.put((task, started, result))
+            self._answers.put((task, time.monotonic() - started, result))

@@ -76,13 +76,14 @@ def test_auto_halves_when_answers_slow_down() -> None:
     auto = Adaptive(start=20)
     answer(auto, 5, seconds=0.05)
     assert auto.limit() == 25
-    auto.record(0.5, True)  # ten times the best round trip: the server is queueing
-    assert auto.limit() == 12
-    auto.record(0.04, True)  # a fast local jitter never counts as congestion
+    auto.record(0.5, True)  # one slow answer is noise (the smoothed latency is 0.106 s)
+    assert auto.limit() == 26
+    answer(auto, 4, seconds=0.5)  # answers stay ten times the best round trip: the server is queueing
+    assert auto.limit() == 14  # 29 halved, once the smoothed latency passed 3x the best (and 0.25 s)
     local = Adaptive(start=20)
     answer(local, 5, seconds=0.001)
-    local.record(0.01, True)  # 10x the best, but far below any real congestion: a clean answer
-    assert local.limit() == 26
+    answer(local, 20, seconds=0.01)  # 10x the best, but far below any real congestion: clean answers
+    assert local.limit() == 45
 
 
 def test_failures_do_not_grow_it() -> None:
