@@ -46,6 +46,7 @@ class Answer:
     body: bytes | Callable[[str | None], bytes] = b""
     headers: dict[str, str] = field(default_factory=dict)
     trickle: float = 0.0  # seconds between bytes: a body that never quite arrives
+    trickle_headers: float = 0.0  # seconds between bytes of the status line and headers
     content_length: bool = True  # False: chunked, no Content-Length
     echo_header: str | None = None  # a header that repeats the caller's token ("token <token> refused")
     repeat: int = 0  # serve this answer for the first N requests only (0: always), then `after`
@@ -210,6 +211,8 @@ class HostileHub:
             self.seen.append(Seen(method, unquote(urlsplit(h.path).path), token, complete))
 
     def _send(self, h: _Handler, method: str, answer: Answer, body: bytes) -> bool:
+        if answer.trickle_headers:
+            return self._trickle_headers(h, answer, body)
         try:
             h.send_response(answer.status)
             headers = {"Content-Type": "application/json", **answer.headers}
@@ -235,6 +238,22 @@ class HostileHub:
             return True
         except (BrokenPipeError, ConnectionResetError, OSError):
             h.close_connection = True
+            return False
+
+    def _trickle_headers(self, h: _Handler, answer: Answer, body: bytes) -> bool:
+        """The status line and headers a byte at a time: no read ever times out, the answer never arrives."""
+        head = f"HTTP/1.1 {answer.status} OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        h.close_connection = True
+        try:
+            for byte in head.encode():
+                h.wfile.write(bytes([byte]))
+                h.wfile.flush()
+                if self._stopping.wait(answer.trickle_headers):
+                    return False
+            h.wfile.write(body)
+            h.wfile.flush()
+            return True
+        except (BrokenPipeError, ConnectionResetError, OSError):
             return False
 
 

@@ -139,6 +139,26 @@ def test_a_trickling_model_info_is_cut_at_the_deadline(
     assert wait_until(hung_up)
 
 
+def test_model_info_whose_headers_trickle_is_cut_at_the_deadline(
+    hostile_hub: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every read gets a byte well within any per-read timeout: only a deadline on the whole request ends it.
+    serve_good(hostile_hub)
+    body = json.dumps(info("evil/slow-headers")).encode()
+    hostile_hub.model("evil/slow-headers", Answer(body=body, trickle_headers=0.25))  # ~20 s of headers
+    run = scan(tmp_path, monkeypatch, ["evil/slow-headers"], timeout=2)
+    assert run.codes("evil/slow-headers") == {"fetch-failed"}
+    assert "gave up after" in run.messages("evil/slow-headers")
+    assert "DeadlineExceeded" in run.messages("evil/slow-headers")
+    assert_good_models_unchanged(run)
+
+    def hung_up() -> bool:
+        seen = hostile_hub.requests("/api/models/evil/slow-headers")
+        return bool(seen) and all(not s.complete for s in seen)
+
+    assert wait_until(hung_up)
+
+
 def test_a_trickling_licence_file_costs_only_that_file(
     hostile_hub: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

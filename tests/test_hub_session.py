@@ -29,7 +29,7 @@ def test_without_a_proxy_each_thread_gets_its_own_pool(fresh_pools: object) -> N
     seen: list[object] = []
 
     def pool_of_this_thread() -> None:
-        seen.append(transport._pool())  # noqa: SLF001 - the per-thread pool is the point of the test
+        seen.append(transport._pool())
 
     threads = [threading.Thread(target=pool_of_this_thread) for _ in range(3)]
     for thread in threads:

@@ -40,6 +40,7 @@ from urllib.parse import quote
 
 from licscan import __version__, limits
 from licscan.concurrency import MAX_JOBS
+from licscan.sources import transport
 from licscan.sources.base import SourceError
 from licscan.sources.deadline import DeadlineExceeded, Interrupted, run_before
 from licscan.sources.retry import BudgetExceeded, RetryPolicy, call_with_retry
@@ -89,24 +90,20 @@ def quiet_client() -> None:
         _quiet = True
 
 
+_NEVER = threading.Event()  # the cancel flag of a request that its transport bounds itself: never set
 _pool_lock = threading.Lock()
 _pool_size = 0
 
 
 def size_connection_pool(size: int) -> None:
-    """Give the client's shared session one small connection pool per thread, for up to ``size`` threads.
+    """Give the client's shared session licscan's transport (``transport.thread_pools``), for ``size`` threads.
 
-    The client builds its session with its HTTP library's default pool: one pool, one lock, shared by
-    every thread. At 64 requests in flight that lock is the busiest object of a scan (every request
-    takes it twice, and each time the pool walks all its connections), and the default 20 kept-alive
-    connections make every answer past the 20th close its connection. Requests run on licscan's
-    helper threads (``deadline.run_before``), one at a time per thread, so each thread gets a pool of
-    its own (``_thread_pools``): no lock is shared and every connection stays alive. The session
-    licscan installs is the client's own (the same class, request hooks, redirects and timeouts); only
-    its transport is replaced. A client given a transport ignores the proxy variables of the environment
-    (``HTTPS_PROXY`` and the like), so when one is set the client keeps its own transport, with one shared
-    pool sized to the scan. ``size`` is the most threads expected: the pools are installed once, and again
-    only for a larger scan.
+    The session licscan installs is the client's own (the same class, request hooks, redirects and
+    timeouts); only its transport is replaced: a small pool per request thread, whose connects and reads
+    are bounded by the request's deadline (see ``licscan.sources.transport``). With a proxy configured the
+    client keeps its own transport, one shared pool sized to the scan (whose default of 20 kept-alive
+    connections would make every answer past the 20th close its connection). The session is installed
+    once, and again only for a larger scan.
     """
     global _pool_size
     with _pool_lock:
@@ -118,7 +115,7 @@ def size_connection_pool(size: int) -> None:
         library = sys.modules[type(base).__module__.split(".")[0]]
         hooks = {name: list(found) for name, found in base.event_hooks.items()}
 
-        proxied = _proxy_configured()
+        proxied = transport.proxy_configured()
 
         def factory() -> Any:
             if proxied:
@@ -130,57 +127,11 @@ def size_connection_pool(size: int) -> None:
                 event_hooks=hooks,
                 follow_redirects=base.follow_redirects,
                 timeout=base.timeout,
-                transport=_thread_pools(library),
+                transport=transport.thread_pools(library),
             )
 
         set_client_factory(factory)
         _pool_size = size
-
-
-def _proxy_configured() -> bool:
-    """Whether the environment names a proxy (the variables the HTTP library reads), in any case."""
-    names = ("http_proxy", "https_proxy", "all_proxy")
-    return any(value.strip() for key, value in os.environ.items() if key.lower() in names)
-
-
-_THREAD_CONNECTIONS = 4  # one request at a time per thread; room for a connection being replaced
-
-
-def _thread_pools(library: Any) -> Any:
-    """A transport of ``library`` (httpx2) that keeps one connection pool per thread.
-
-    The pools share one TLS context (building one reads the CA bundle: milliseconds and a megabyte
-    each), made as the library's own transport makes it, so ``SSL_CERT_FILE`` and the like are honoured.
-    """
-
-    class ThreadPools(library.BaseTransport):  # type: ignore[misc]
-        def __init__(self) -> None:
-            self._local = threading.local()
-            self._lock = threading.Lock()
-            self._pools: list[Any] = []
-            self._tls: Any = None
-
-        def handle_request(self, request: Any) -> Any:
-            return self._pool().handle_request(request)
-
-        def _pool(self) -> Any:
-            pool = getattr(self._local, "pool", None)
-            if pool is None:
-                with self._lock:
-                    if self._tls is None:
-                        self._tls = library.create_ssl_context()
-                    limits = library.Limits(max_connections=_THREAD_CONNECTIONS, max_keepalive_connections=1)
-                    pool = self._local.pool = library.HTTPTransport(verify=self._tls, limits=limits)
-                    self._pools.append(pool)
-            return pool
-
-        def close(self) -> None:
-            with self._lock:
-                pools, self._pools = self._pools, []
-            for pool in pools:
-                pool.close()
-
-    return ThreadPools()
 
 
 class HubSource:
@@ -283,7 +234,12 @@ class HubSource:
             raise SourceError(FetchErrorCode.FETCH_FAILED, f"{what}: the model's time budget is spent")
 
         def attempt(timeout: float) -> bytes:
-            return run_before(
+            from huggingface_hub import get_session
+
+            if transport.bounds_deadlines(get_session()):  # the request's own thread, bounded where it waits
+                with transport.request_deadline(timeout):
+                    return self._get(url, wire_cap, cap, timeout, _NEVER)
+            return run_before(  # a transport that cannot bound it: a helper thread, abandoned at the deadline
                 self._clock() + timeout,
                 lambda cancelled: self._get(url, wire_cap, cap, timeout, cancelled),
                 clock=self._clock,
