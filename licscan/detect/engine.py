@@ -35,13 +35,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from licscan.detect.context import counts_as_own, is_mention, listed, looks_like_code
-from licscan.detect.departures import PRESENT, Departures, Source, departures
+from licscan.detect.departures import PRESENT, Departures, Source, departures, unexplained_terms
 from licscan.detect.fingerprint import SHINGLE, Fingerprints, Variant, default_fingerprints, shingles
 from licscan.detect.index import Index, Phrase, index_for
 from licscan.detect.modified import Alignment, align
 from licscan.detect.normalize import line_starts, tokens
 from licscan.licensedb import LicenseDB
-from licscan.types import License
+from licscan.types import License, LicenseClass
 
 Kind = Literal["full", "excerpt", "modified", "none"]
 
@@ -430,7 +430,9 @@ def _found(
         confidence = max(best.phrase_score, _fp_score(matched, coverage))
         doc = Source(text[:MAX_CHARS], words)
         dep = departures(doc, hashes, idx, al, present | 1 << idx.bit[best.variant.name], best.variant)
-        if dep.restrictions or dep.substantial(best.variant.size + SHINGLE - 1):
+        # An excerpt is held to what it holds of the licence: 13 words of
+        # another licence's terms around 40 of this one's are not a name filled in.
+        if dep.restrictions or dep.substantial(min(best.variant.size, al.end - al.start) + SHINGLE - 1):
             own = _own_title(best, ranked, al)
             if own is not None:
                 return _by_phrases(own, [s for s in ranked if s is not own], idx, unique)
@@ -444,6 +446,9 @@ def _found(
         else:
             kind = "full" if coverage >= FULL_COVERAGE else "excerpt"
     else:
+        restricting = _restricting_terms(text, words, hashes, idx, best)
+        if restricting is not None:
+            return _unknown(best, ranked, unique, "restricted", restricting)
         return _by_phrases(best, ranked, idx, unique)
     others = [s for s in ranked if s is not best and s.policy is None and s.score > 0]
     return Detection(
@@ -457,6 +462,22 @@ def _found(
         kind=kind,
         variant=best.variant.name if best.variant else None,
     )
+
+
+def _restricting_terms(text: str, words: list[bytes], hashes: list[int], idx: Index, best: _Score) -> Departures | None:
+    """A permissive or copyleft licence named (or quoted) in a text that imposes
+    restrictions of its own in words that licence's text does not hold (a
+    freeware EULA quoting zlib's misrepresentation clause, a royalty-free
+    licence offering the GPL as an alternative): that text is not the licence."""
+    assert best.license is not None
+    if best.license.license_class.rank > LicenseClass.COPYLEFT.rank:
+        return None  # a restricted licence's own terms restrict: nothing more permissive is claimed
+    own = 0
+    for variant in idx.variants:
+        if variant.license_id == best.key and variant.kind == "license":
+            own |= 1 << idx.bit[variant.name]
+    dep = unexplained_terms(Source(text[:MAX_CHARS], words), hashes, idx, own)
+    return dep if dep.restrictions else None
 
 
 def _by_phrases(best: _Score, ranked: list[_Score], idx: Index, unique: int) -> Detection:
