@@ -396,6 +396,8 @@ def _own_title(best: _Score, ranked: list[_Score], al: Alignment) -> _Score | No
             continue
         if lic.license_class.rank < best.license.license_class.rank:
             continue
+        if other.variant is not None and other.matched < PRESENT * best.matched:
+            continue  # its whole text is the first of several the input holds (PSF's, before BeOpen's and CNRI's)
         if other.titled or any(
             at not in region or any(g.changed[0] <= at < g.changed[1] for g in al.gaps) for at in other.named_at
         ):
