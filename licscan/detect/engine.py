@@ -173,7 +173,28 @@ def detect_text(text: str, db: LicenseDB, *, fingerprints: Fingerprints | None =
             continue
         if best.variant is None or idx.overlap(s.variant, best.variant) < PRESENT:
             whole |= 1 << idx.bit[s.variant.name]
+    if _inside_larger(best, scores, idx, per_mask):
+        return _unknown(best, ranked, unique, "departs")
     return _found(text, words, hashes, idx, best, ranked, unique, known, whole)
+
+
+def _inside_larger(best: _Score, scores: dict[str, _Score], idx: Index, per_mask: Counter[int]) -> bool:
+    """The input is a large part of another known licence text that also holds
+    most of ``best``'s words (SSLeay's licence, a part of OpenSSL's, read as
+    BSD-4-Clause): it is a piece of that text, rewritten beyond ``best``, and
+    neither. A text shipped beside the licence (the GPL after the LGPL, Meta's
+    policy after its licence) shares few of the licence's words."""
+    if best.variant is None or not best.matched:
+        return False
+    mine = 1 << idx.bit[best.variant.name]
+    for s in scores.values():
+        if s is best or s.variant is None or s.policy is not None or s.coverage < PRESENT or s.matched <= best.matched:
+            continue
+        theirs = 1 << idx.bit[s.variant.name]
+        shared = sum(n for mask, n in per_mask.items() if mask & mine and mask & theirs)
+        if shared >= PRESENT * best.matched:
+            return True
+    return False
 
 
 def _anchor(scores: dict[str, _Score], words: list[bytes], hashes: list[int]) -> tuple[_Score, Alignment] | None:

@@ -161,10 +161,12 @@ def line_starts(text: str) -> dict[int, int]:
         # A line that carries on the sentence of a long line just above it
         # ("... might be covered by the" / "GNU General Public License.") is
         # where a text was wrapped, not a line of its own: re-wrapping moves it.
+        # A real title follows a heading, a short line or a closed sentence.
         if n and not _continues(previous):
             starts[count] = n
         count += n
-        previous = raw
+        # Blank lines do not end the sentence: CRLF and markdown copies put them between wrapped lines.
+        previous = raw if raw.strip() else previous
     return starts
 
 
