@@ -188,7 +188,10 @@ def _inside_larger(best: _Score, scores: dict[str, _Score], idx: Index, per_mask
         return False
     mine = 1 << idx.bit[best.variant.name]
     for s in scores.values():
-        if s is best or s.variant is None or s.policy is not None or s.coverage < PRESENT or s.matched <= best.matched:
+        if s is best or s.variant is None or s.policy is not None or s.coverage < PRESENT:
+            continue
+        # Half as much again: a heading's shingle more (Moonshot's "Modified MIT" over MIT) is chance.
+        if s.matched - best.matched < max(MIN_SHINGLES, PRESENT * best.matched):
             continue
         theirs = 1 << idx.bit[s.variant.name]
         shared = sum(n for mask, n in per_mask.items() if mask & mine and mask & theirs)
