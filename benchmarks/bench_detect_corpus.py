@@ -8,8 +8,10 @@ The corpus is ScanCode's licence data (about 2,500 usable texts: ScanCode's
 and the SPDX list's, each under its ScanCode key and category, reviewed by
 ScanCode's maintainers). The truth for a text is the ``license_db`` entry
 whose ``spdx_id`` is the text's SPDX id or ``LicenseRef-scancode-<key>``
-(``-or-later`` counts as the version itself); a text no entry covers must be
-answered ``unknown``. Each text is detected whole, as an excerpt, and under
+(``-or-later`` counts as the version itself), or the entry that lists the
+text's ScanCode key itself among its aliases (one entry for two dated issues
+of one licence, such as LTXV's); a text no entry covers must be answered
+``unknown``. Each text is detected whole, as an excerpt, and under
 each formatting transform of ``tests/corpus/transforms.py``.
 
 Printed: whole-text accuracy (all texts, and those the database covers),
@@ -18,6 +20,13 @@ permissive class than the truth's (the class of its entry, else its ScanCode
 category: Permissive and Public Domain < Copyleft < Free Restricted and
 Proprietary Free < Source-available and Commercial). Targets (issue 10):
 whole >= 95 %, excerpts >= 70 %, no transform changes, zero more permissive.
+
+Each more-permissive line says what the evidence was, so that a detection
+fault is told from what no detector can tell: ``verbatim`` when at least
+90 % of the input's word runs are the answer's own canonical wording (an
+excerpt that fell on the permissive text a restricted licence is built on),
+and ``scancode:<category>`` when ScanCode ranks the answer's own text as
+restrictive as the truth (the classes differ, not the reading).
 """
 
 from __future__ import annotations
@@ -54,6 +63,9 @@ CATEGORY_RANK = {
 }
 
 
+VERBATIM = 0.9  # share of the input's shingles that are the answer's canonical wording
+
+
 def spdx_key(spdx: str) -> str:
     key = spdx.lower()
     for suffix in ("-or-later", "-only", "+"):
@@ -73,10 +85,12 @@ def cases(refs: list[Reference], db: LicenseDB) -> list[Case]:
     for lic in db.licenses:
         if lic.spdx_id and not lic.family:
             by_spdx.setdefault(spdx_key(lic.spdx_id), lic.id)
+    # An entry naming a ScanCode key as an alias says it covers that text too.
+    by_alias = {a.lower(): lic.id for lic in db.licenses if not lic.family for a in lic.aliases}
     result = []
     for ref in refs:
         names = [f"LicenseRef-scancode-{ref.key}", *ref.spdx_ids]
-        truth = next((by_spdx[spdx_key(n)] for n in names if spdx_key(n) in by_spdx), None)
+        truth = next((by_spdx[spdx_key(n)] for n in names if spdx_key(n) in by_spdx), by_alias.get(ref.key))
         lic = db.get(truth) if truth else None
         rank = lic.license_class.rank if lic else CATEGORY_RANK.get(ref.category)
         result.append(Case(ref, truth, rank if rank is None or rank >= 0 else None))
@@ -102,6 +116,18 @@ def main(argv: list[str] | None = None) -> int:
     def answer(text: str) -> str | None:
         return detect_text(text, db).license_id
 
+    # ScanCode's category of each licence's own text, by SPDX key: how ScanCode ranks an answer.
+    category_of = {spdx_key(s): r.category for r in refs for s in (f"LicenseRef-scancode-{r.key}", *r.spdx_ids)}
+
+    def evidence(text: str, got: str | None, rank: int) -> str:
+        found = detect_text(text, db)
+        tags = [f"verbatim {found.containment:.2f}"] if found.containment >= VERBATIM else []
+        lic = db.get(got) if got else None
+        category = category_of.get(spdx_key(lic.spdx_id)) if lic and lic.spdx_id else None
+        if category is not None and CATEGORY_RANK.get(category, -1) >= rank:
+            tags.append(f"scancode:{category}")
+        return f"  [{', '.join(tags)}]" if tags else ""
+
     def rank_of(lic_id: str | None) -> int | None:
         lic = db.get(lic_id) if lic_id else None
         return lic.license_class.rank if lic and lic.license_class.rank >= 0 else None
@@ -125,13 +151,15 @@ def main(argv: list[str] | None = None) -> int:
         if not ok:
             errors.append(f"{ref.key:40} truth {truth or '-':28} got {got or '-'}")
         if case.rank is not None and (r := rank_of(got)) is not None and r < case.rank:
-            permissive.append(f"whole   {ref.key:40} truth {truth or ref.category:28} got {got}")
+            tag = evidence(ref.text, got, case.rank)
+            permissive.append(f"whole   {ref.key:40} truth {truth or ref.category:28} got {got}{tag}")
         part = excerpt(ref.text, share=0.4)
         got_part = answer(part)
         if got_part == truth or (got_part is None and truth is not None and _shared(part, truth)):
             excerpt_ok += 1
         if case.rank is not None and (r := rank_of(got_part)) is not None and r < case.rank:
-            permissive.append(f"excerpt {ref.key:40} truth {truth or ref.category:28} got {got_part}")
+            tag = evidence(part, got_part, case.rank)
+            permissive.append(f"excerpt {ref.key:40} truth {truth or ref.category:28} got {got_part}{tag}")
         for name, transform in FORMATTING.items():
             got_t = answer(transform(ref.text))
             transform_ok[name] += got_t == truth
@@ -140,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
                 if len(changed_examples) < 15:
                     changed_examples.append(f"{name:13} {ref.key:40} whole {got or '-':24} -> {got_t or '-'}")
             if case.rank is not None and (r := rank_of(got_t)) is not None and r < case.rank:
-                permissive.append(f"{name:7} {ref.key:40} truth {truth or ref.category:28} got {got_t}")
+                tag = evidence(transform(ref.text), got_t, case.rank)
+                permissive.append(f"{name:7} {ref.key:40} truth {truth or ref.category:28} got {got_t}{tag}")
     elapsed = time.perf_counter() - started
     n = len(all_cases)
     runs = n * (2 + len(FORMATTING))
@@ -151,7 +180,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"excerpts (40 %):  {excerpt_ok / n:6.1%}  ({excerpt_ok}/{n})")
     for name in FORMATTING:
         print(f"{name + ':':17} {transform_ok[name] / n:6.1%}  right, {changed[name]} answers changed")
-    print(f"more permissive than the truth: {len(permissive)}")
+    verbatim = sum("verbatim" in line for line in permissive)
+    ranked = sum("scancode:" in line and "verbatim" not in line for line in permissive)
+    print(
+        f"more permissive than the truth: {len(permissive)} ({verbatim} verbatim wording of the answer, "
+        f"{ranked} more that ScanCode ranks as the truth, {len(permissive) - verbatim - ranked} others)"
+    )
     print(f"time: {elapsed:.1f} s for {runs} detections ({1000 * elapsed / runs:.2f} ms each)")
     for line in permissive[:60]:
         print("  PERMISSIVE " + line)

@@ -92,7 +92,7 @@ def departures(doc: Source, hashes: list[int], idx: Index, al: Alignment, presen
             if len(quoted) < MAX_QUOTED:
                 quoted.extend(doc.passages([gap]))
     operative = 0
-    outside = _merge(_unexplained(hashes, idx, al, len(words), present))
+    outside = _merge(_unexplained(hashes, idx, al, len(words), present, 1 << idx.bit[own.name]))
     for passage in doc.render(outside):
         for sentence in sentences(passage):
             binding = is_operative(sentence)
@@ -107,6 +107,43 @@ def departures(doc: Source, hashes: list[int], idx: Index, al: Alignment, presen
     return Departures(
         changed, operative, tuple(found.values()), tuple(quoted[:MAX_QUOTED]), removals, tuple(gaps), renamed
     )
+
+
+def unexplained_terms(doc: Source, hashes: list[int], idx: Index, present: int) -> Departures:
+    """Terms the input imposes in words no known text it holds explains: for a
+    licence answered by its phrases alone (a name, a clause), where no aligned
+    region says which words are the licence's. ``present``: bits of the texts
+    whose wording explains words (the answer's own canonical text, if any)."""
+    covered = [False] * len(doc.words)
+    for i, h in enumerate(hashes):
+        if _known(idx, present, h):
+            covered[i : i + SHINGLE] = [True] * SHINGLE
+    ranges: list[tuple[int, int]] = []
+    i = 0
+    while i < len(covered):
+        if covered[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(covered) and not covered[j]:
+            j += 1
+        ranges.append((i, j))
+        i = j
+    found: dict[str, Restriction] = {}
+    quoted: list[str] = []
+    operative = 0
+    for passage in doc.render(ranges):
+        for sentence in sentences(passage):
+            # Only sentences that impose terms: a model card's prose says "commercial" too.
+            if not is_operative(sentence):
+                continue
+            operative += len(sentence.split())
+            # "not", "only" and "unless" are everywhere in terms; the other cues restrict.
+            said = [r for r in restrictions(tokens(sentence)) if r.reason != "narrowed grant"]
+            if said:
+                found.update((r.reason, r) for r in said if r.reason not in found)
+                quoted.append(_quote(sentence, said))
+    return Departures(0, operative, tuple(found.values()), tuple(quoted[:MAX_QUOTED]))
 
 
 def _renamed(words: list[bytes], hashes: list[int], gap: Gap, idx: Index, own: Variant, present: int) -> str:
@@ -182,10 +219,15 @@ def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _unexplained(hashes: list[int], idx: Index, al: Alignment, n_words: int, present: int) -> list[tuple[int, int]]:
+def _unexplained(
+    hashes: list[int], idx: Index, al: Alignment, n_words: int, present: int, own: int = 0
+) -> list[tuple[int, int]]:
     """Word ranges before and after the licence that no present known text holds
     (a licence's appended policy or a second whole licence are explained; a
-    header someone wrote, or clauses added after the licence, are not)."""
+    header someone wrote, or clauses added after the licence, are not).
+    ``own``: the licence's bit. Its own words outside its region (an excerpt
+    that starts in a reworded clause) are no other copy of a known text: the
+    words between them are changes, held to the heading length, not 25 words."""
     known = [_known(idx, present, h) for h in hashes[: al.start]] + [True] * (al.end - al.start)
     known += [_known(idx, present, h) for h in hashes[al.end :]]
     ranges: list[tuple[int, int]] = []
@@ -207,7 +249,7 @@ def _unexplained(hashes: list[int], idx: Index, al: Alignment, n_words: int, pre
             # A heading between two known texts ("Meta Llama 3 Acceptable Use
             # Policy" before the appended policy) is a few words too.
             between = i > 0 and j + 1 < len(hashes)
-            within = between and _same_text(idx, present, hashes[i - 1], hashes[j + 1])
+            within = between and _same_text(idx, present & ~own, hashes[i - 1], hashes[j + 1])
             if b - a >= (WITHIN_WORDS if within else HEADING_WORDS if between else 3):
                 ranges.append((a, b))
             i = j + 1

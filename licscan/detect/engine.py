@@ -35,13 +35,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from licscan.detect.context import counts_as_own, is_mention, listed, looks_like_code
-from licscan.detect.departures import PRESENT, Departures, Source, departures
+from licscan.detect.departures import PRESENT, Departures, Source, departures, unexplained_terms
 from licscan.detect.fingerprint import SHINGLE, Fingerprints, Variant, default_fingerprints, shingles
 from licscan.detect.index import Index, Phrase, index_for
 from licscan.detect.modified import Alignment, align
 from licscan.detect.normalize import line_starts, tokens
 from licscan.licensedb import LicenseDB
-from licscan.types import License
+from licscan.types import License, LicenseClass
 
 Kind = Literal["full", "excerpt", "modified", "none"]
 
@@ -173,7 +173,31 @@ def detect_text(text: str, db: LicenseDB, *, fingerprints: Fingerprints | None =
             continue
         if best.variant is None or idx.overlap(s.variant, best.variant) < PRESENT:
             whole |= 1 << idx.bit[s.variant.name]
+    if _inside_larger(best, scores, idx, per_mask):
+        return _unknown(best, ranked, unique, "departs")
     return _found(text, words, hashes, idx, best, ranked, unique, known, whole)
+
+
+def _inside_larger(best: _Score, scores: dict[str, _Score], idx: Index, per_mask: Counter[int]) -> bool:
+    """The input is a large part of another known licence text that also holds
+    most of ``best``'s words (SSLeay's licence, a part of OpenSSL's, read as
+    BSD-4-Clause): it is a piece of that text, rewritten beyond ``best``, and
+    neither. A text shipped beside the licence (the GPL after the LGPL, Meta's
+    policy after its licence) shares few of the licence's words."""
+    if best.variant is None or not best.matched:
+        return False
+    mine = 1 << idx.bit[best.variant.name]
+    for s in scores.values():
+        if s is best or s.variant is None or s.policy is not None or s.coverage < PRESENT:
+            continue
+        # Half as much again: a heading's shingle more (Moonshot's "Modified MIT" over MIT) is chance.
+        if s.matched - best.matched < max(MIN_SHINGLES, PRESENT * best.matched):
+            continue
+        theirs = 1 << idx.bit[s.variant.name]
+        shared = sum(n for mask, n in per_mask.items() if mask & mine and mask & theirs)
+        if shared >= PRESENT * best.matched:
+            return True
+    return False
 
 
 def _anchor(scores: dict[str, _Score], words: list[bytes], hashes: list[int]) -> tuple[_Score, Alignment] | None:
@@ -396,6 +420,8 @@ def _own_title(best: _Score, ranked: list[_Score], al: Alignment) -> _Score | No
             continue
         if lic.license_class.rank < best.license.license_class.rank:
             continue
+        if other.variant is not None and other.matched < PRESENT * best.matched:
+            continue  # its whole text is the first of several the input holds (PSF's, before BeOpen's and CNRI's)
         if other.titled or any(
             at not in region or any(g.changed[0] <= at < g.changed[1] for g in al.gaps) for at in other.named_at
         ):
@@ -430,7 +456,9 @@ def _found(
         confidence = max(best.phrase_score, _fp_score(matched, coverage))
         doc = Source(text[:MAX_CHARS], words)
         dep = departures(doc, hashes, idx, al, present | 1 << idx.bit[best.variant.name], best.variant)
-        if dep.restrictions or dep.substantial(best.variant.size + SHINGLE - 1):
+        # An excerpt is held to what it holds of the licence: 13 words of
+        # another licence's terms around 40 of this one's are not a name filled in.
+        if dep.restrictions or dep.substantial(min(best.variant.size, al.end - al.start) + SHINGLE - 1):
             own = _own_title(best, ranked, al)
             if own is not None:
                 return _by_phrases(own, [s for s in ranked if s is not own], idx, unique)
@@ -444,6 +472,9 @@ def _found(
         else:
             kind = "full" if coverage >= FULL_COVERAGE else "excerpt"
     else:
+        restricting = _restricting_terms(text, words, hashes, idx, best)
+        if restricting is not None:
+            return _unknown(best, ranked, unique, "restricted", restricting)
         return _by_phrases(best, ranked, idx, unique)
     others = [s for s in ranked if s is not best and s.policy is None and s.score > 0]
     return Detection(
@@ -457,6 +488,22 @@ def _found(
         kind=kind,
         variant=best.variant.name if best.variant else None,
     )
+
+
+def _restricting_terms(text: str, words: list[bytes], hashes: list[int], idx: Index, best: _Score) -> Departures | None:
+    """A permissive or copyleft licence named (or quoted) in a text that imposes
+    restrictions of its own in words that licence's text does not hold (a
+    freeware EULA quoting zlib's misrepresentation clause, a royalty-free
+    licence offering the GPL as an alternative): that text is not the licence."""
+    assert best.license is not None
+    if best.license.license_class.rank > LicenseClass.COPYLEFT.rank:
+        return None  # a restricted licence's own terms restrict: nothing more permissive is claimed
+    own = 0
+    for variant in idx.variants:
+        if variant.license_id == best.key and variant.kind == "license":
+            own |= 1 << idx.bit[variant.name]
+    dep = unexplained_terms(Source(text[:MAX_CHARS], words), hashes, idx, own)
+    return dep if dep.restrictions else None
 
 
 def _by_phrases(best: _Score, ranked: list[_Score], idx: Index, unique: int) -> Detection:

@@ -155,12 +155,27 @@ def line_starts(text: str) -> dict[int, int]:
     (after markup and list markers)."""
     starts: dict[int, int] = {}
     count = 0
-    for line in _prepare(text).encode("utf-8", "replace").translate(_PUNCT_TABLE).split(b"\n"):
-        n = len(line.split())
-        if n:
+    previous = b""
+    for raw in _prepare(text).encode("utf-8", "replace").split(b"\n"):
+        n = len(raw.translate(_PUNCT_TABLE).split())
+        # A line that carries on the sentence of a long line just above it
+        # ("... might be covered by the" / "GNU General Public License.") is
+        # where a text was wrapped, not a line of its own: re-wrapping moves it.
+        # A real title follows a heading, a short line or a closed sentence.
+        if n and not _continues(previous):
             starts[count] = n
-            count += n
+        count += n
+        # Blank lines do not end the sentence: CRLF and markdown copies put them between wrapped lines.
+        previous = raw if raw.strip() else previous
     return starts
+
+
+CONTINUED_WORDS = 8  # a line this long without a closing mark is prose running on
+
+
+def _continues(line: bytes) -> bool:
+    line = line.rstrip()
+    return len(line.split()) >= CONTINUED_WORDS and not line.endswith((b".", b":", b";", b"!", b"?", b")", b"*", b"#"))
 
 
 def phrase_key(phrase: str) -> bytes:

@@ -110,6 +110,16 @@ CUES: dict[str, tuple[str, ...]] = {
         "no derivatives",
         "not redistribute",
         "not distribute",
+        "not permit",
+        "not permitted",
+        "not allowed",
+        # Vendor and firmware EULAs built on BSD add these bans.
+        "reverse engineer",
+        "reverse engineering",
+        "decompile",
+        "decompilation",
+        "disassemble",
+        "disassembly",
         "acceptable use",
         "use policy",
         "harm",
@@ -209,7 +219,7 @@ _OPERATIVE = re.compile(
     r"\b(?:shall|must|hereby|agrees?|grants?|granted|licensee|licensor|prohibit\w*|forbid\w*|permitted|"
     r"may not|may only|can only|cannot|not allowed|restrict\w*|liab\w*|warrant\w*|indemnif\w*|terminat\w*|"
     r"subject to|in no event|you will|you are not|required to|obliged|comply|compliance|conditions?|"
-    r"acknowledge|licensed|intended for|not designed)\b",
+    r"acknowledge|licensed|intended for|not designed|permits?|provided (?:that|you))\b",
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+|\n\s*\n")
