@@ -38,13 +38,16 @@ def display(value: Any, limit: int = 300) -> str:
 
 def _printable(value: Any, limit: int, substitute: Callable[[str], str], *, keep: str, unit: str) -> str:
     text = value if isinstance(value, str) else _json(value)
-    out = []
-    for char in text[: limit + 1]:
-        if char not in keep and unicodedata.category(char) in _UNPRINTABLE:
-            out.append(substitute(char))
-        else:
-            out.append(char)
-    result = "".join(out)
+    head = text[: limit + 1]
+    if head.isprintable():
+        # No character Python calls printable is in _UNPRINTABLE (those are all "Other" or line and paragraph
+        # separators): the common case, without a walk over every character.
+        result = head
+    else:
+        result = "".join(
+            substitute(char) if char not in keep and unicodedata.category(char) in _UNPRINTABLE else char
+            for char in head
+        )
     if len(text) > limit:
         result = result[:limit] + f"… ({len(text)} {unit})"
     return result
