@@ -48,8 +48,8 @@ def run_licscan(
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode
 
 
-def reference(url: str, requests: list[tuple[str, str]], jobs: int) -> float:
-    """Wall time of a minimal client making exactly ``requests``, ``jobs`` at a time, over one pool.
+def reference(url: str, requests: list[tuple[str, str]], jobs: int) -> tuple[float, float]:
+    """(wall s, CPU s) of a minimal client making exactly ``requests``, ``jobs`` at a time, over one pool.
 
     Run in a process of its own, as licscan is: in this one it would share the interpreter lock with the
     server's thread, and look slower than it is.
@@ -65,12 +65,13 @@ def reference(url: str, requests: list[tuple[str, str]], jobs: int) -> float:
         )
     finally:
         os.unlink(handle.name)
-    return float(out.stdout.strip())
+    wall, cpu = out.stdout.split()
+    return float(wall), float(cpu)
 
 
 # Plain threads over one connection pool of the HTTP library huggingface_hub uses, nothing else.
 _REFERENCE = """
-import json, sys, time
+import json, resource, sys, time
 from concurrent.futures import ThreadPoolExecutor
 try:
     import httpx2 as httpx
@@ -81,10 +82,13 @@ requests = json.load(open(path))
 client = httpx.Client(limits=httpx.Limits(max_connections=jobs, max_keepalive_connections=jobs), timeout=600)
 def one(request):
     return client.request(request[0], url + request[1]).content
-start = time.perf_counter()
+def cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+start, start_cpu = time.perf_counter(), cpu()
 with ThreadPoolExecutor(max_workers=jobs) as pool:
     list(pool.map(one, requests))
-print(time.perf_counter() - start)
+print(time.perf_counter() - start, cpu() - start_cpu)
 """
 
 
@@ -101,7 +105,7 @@ def matrix(
     print(f"licscan at {src} ({python}); low-CPU Hub, {latency * 1000:.0f} ms latency per answer")
     header = (
         f"{'models':>6} {'jobs':>5} {'run':<5} {'reqs':>6} {'floor s':>8} {'ref s':>7} {'licscan s':>9} "
-        f"{'x floor':>7} {'x ref':>6} {'cpu ms/model':>12} {'rss MiB':>8} {'exit':>4}"
+        f"{'x floor':>7} {'x ref':>6} {'cpu ms/model':>12} {'ref cpu':>7} {'rss MiB':>8} {'exit':>4}"
     )
     print(header)
     for size in sizes:
@@ -120,10 +124,11 @@ def matrix(
                 made = list(hub.log)
                 concurrency = 64 if jobs == "auto" else int(jobs)  # auto's cap: the best it may reach
                 floor = math.ceil(len(made) / concurrency) * latency
-                ref = reference(hub.url, made, concurrency)
+                ref, ref_cpu = reference(hub.url, made, concurrency)
                 print(
                     f"{size:>6} {jobs:>5} {'cold':<5} {len(made):>6} {floor:>8.1f} {ref:>7.1f} {wall:>9.1f} "
-                    f"{wall / floor:>7.2f} {wall / ref:>6.2f} {cpu * 1000 / size:>12.2f} {rss:>8.0f} {code:>4}",
+                    f"{wall / floor:>7.2f} {wall / ref:>6.2f} {cpu * 1000 / size:>12.2f} {ref_cpu * 1000 / size:>7.2f} "
+                    f"{rss:>8.0f} {code:>4}",
                     flush=True,
                 )
                 if not warm:
@@ -134,6 +139,6 @@ def matrix(
                 wall, cpu, rss, code = run_licscan(hub.url, pinned, jobs, src, cache, python)
                 print(
                     f"{size:>6} {jobs:>5} {'warm':<5} {len(hub.log):>6} {'-':>8} {'-':>7} {wall:>9.1f} "
-                    f"{'-':>7} {'-':>6} {cpu * 1000 / size:>12.2f} {rss:>8.0f} {code:>4}",
+                    f"{'-':>7} {'-':>6} {cpu * 1000 / size:>12.2f} {'-':>7} {rss:>8.0f} {code:>4}",
                     flush=True,
                 )

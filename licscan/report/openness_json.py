@@ -18,6 +18,7 @@ from licscan.openness.model import (
     LEVELS,
     SPECTRUM,
     ApiResult,
+    Block,
     Component,
     Openness,
 )
@@ -35,10 +36,7 @@ def openness_json(openness: Openness | None) -> dict[str, Any] | None:
         "osaid": openness.osaid,
         "osaid_reason": openness.osaid_reason,
         "components": {c.name: _component_json(c) for c in openness.components},
-        "blocks": [
-            {"level": b.level, "component": b.component, "state": b.state, "reason": b.reason, "message": b.message}
-            for b in openness.blocks
-        ],
+        "blocks": [_block_json(b) for b in openness.blocks],
         "attested": list(openness.attested),
     }
 
@@ -62,6 +60,11 @@ def _component_json(c: Component) -> dict[str, Any]:
             "date": c.attested.date,
         },
     }
+
+
+@functools.lru_cache(maxsize=4096)
+def _block_json(b: Block) -> dict[str, Any]:
+    return {"level": b.level, "component": b.component, "state": b.state, "reason": b.reason, "message": b.message}
 
 
 def api_json(result: ApiResult) -> dict[str, Any]:
