@@ -41,7 +41,8 @@ def run_licscan(
     ]
     cmd += ["--cache-dir", str(cache)] if cache is not None else ["--no-cache"]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # cwd: ``python -m`` puts the working directory first on sys.path, ahead of PYTHONPATH.
+    proc = subprocess.Popen(cmd, env=env, cwd=manifest.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - start
@@ -94,7 +95,9 @@ print(time.perf_counter() - start, cpu() - start_cpu)
 
 def supports_auto(src: Path, python: str) -> bool:
     env = {**os.environ, "PYTHONPATH": str(src)}
-    out = subprocess.run([python, "-m", "licscan", "scan", "--help"], env=env, capture_output=True, text=True)
+    out = subprocess.run(
+        [python, "-m", "licscan", "scan", "--help"], env=env, cwd=tempfile.gettempdir(), capture_output=True, text=True
+    )
     return "auto" in out.stdout
 
 
