@@ -32,7 +32,7 @@ import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from licscan.detect.context import counts_as_own, is_mention, listed, looks_like_code
 from licscan.detect.departures import PRESENT, Departures, Source, departures, unexplained_terms
@@ -98,7 +98,7 @@ class Detection:
         return self.license.id if self.license else None
 
 
-@dataclass
+@dataclass(slots=True)  # ~100 per input (most texts share a few shingles with most licences)
 class _Score:
     """Evidence for one licence (or policy document) gathered from one input."""
 
@@ -138,9 +138,9 @@ def detect_text(text: str, db: LicenseDB, *, fingerprints: Fingerprints | None =
     unique = len(present)
     # Distinct input shingles per owner mask (which canonical texts hold
     # them): every count below is a sum over these few masks.
-    per_id = Counter(map(idx.owners.get, present))
+    per_id: Counter[int | None] = Counter(map(idx.owners.get, present))
     per_id.pop(None, None)
-    per_mask = Counter({idx.masks[i]: n for i, n in per_id.items() if i is not None})
+    per_mask = cast("Counter[int]", per_id)  # mask ids only, now
     scores: dict[str, _Score] = {}
     if per_mask:
         _score_fingerprints(idx, per_mask, scores)
@@ -286,19 +286,13 @@ def _score_phrases(
 
 
 def _score_fingerprints(idx: Index, per_mask: Counter[int], scores: dict[str, _Score]) -> None:
-    counts = [0] * len(idx.variants)
-    bits = idx.bits_of
-    for mask, n in per_mask.items():
-        for bit in bits(mask):
-            counts[bit] += n
-    for variant, matched, size in zip(idx.variants, counts, idx.sizes, strict=True):
+    counts = idx.counts(per_mask)
+    for variant, matched, size, (key, policy, lic) in zip(idx.variants, counts, idx.sizes, idx.targets, strict=True):
         if not matched:
             continue
-        key = variant.name if variant.kind == "policy" else variant.license_id
         entry = scores.get(key)
         if entry is None:
-            policy = variant if variant.kind == "policy" else None
-            entry = scores[key] = _Score(key, None if policy else idx.db.get(key), policy=policy)
+            entry = scores[key] = _Score(key, lic, policy=policy)
         coverage = matched / size
         if matched > entry.matched or (matched == entry.matched and coverage > entry.coverage):
             entry.variant, entry.matched, entry.coverage = variant, matched, coverage
@@ -340,10 +334,12 @@ def _decide(ranked: list[_Score], idx: Index, per_mask: Counter[int]) -> tuple[_
 
 
 def _only(mine: Variant, theirs: Variant, idx: Index, per_mask: Counter[int]) -> int:
-    """Distinct input shingles in ``mine``'s canonical text but not in ``theirs``."""
+    """Distinct input shingles in ``mine``'s canonical text but not in ``theirs``
+    (``per_mask``: distinct input shingles per owner mask id)."""
     bit_mine = 1 << idx.bit[mine.name]
     bit_theirs = 1 << idx.bit[theirs.name]
-    return sum(n for mask, n in per_mask.items() if mask & bit_mine and not mask & bit_theirs)
+    masks = idx.masks
+    return sum(n for i, n in per_mask.items() if masks[i] & bit_mine and not masks[i] & bit_theirs)
 
 
 def _discriminate(a: _Score, b: _Score, idx: Index, per_mask: Counter[int]) -> _Score | None:
