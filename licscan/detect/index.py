@@ -13,6 +13,7 @@ import sys
 import threading
 from array import array
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from licscan.detect.fingerprint import Fingerprints, Variant, mask_ids, shingles
@@ -60,13 +61,20 @@ class Index:
     # can only be in a text that holds that word, so most are never looked at.
     _keyed: dict[bytes, tuple[int, ...]] = field(default_factory=dict, repr=False)
 
-    def counts(self, per_id: dict[int, int]) -> array[int]:
+    def counts(self, per_id: dict[int, int]) -> Sequence[int]:
         """Shingles per variant (``variants`` order), from distinct-shingle counts per mask id."""
+        if sum(per_id.values()) >= 1 << LANE:  # a lane could carry into the next: count bit by bit
+            slow = [0] * len(self.variants)
+            masks = self.masks
+            for i, n in per_id.items():
+                for bit in self.bits_of(masks[i]):
+                    slow[bit] += n
+            return slow
         lanes = self.lanes
         total = 0
         for i, n in per_id.items():
             total += n * lanes[i]
-        found = array("I")
+        found = array("H")
         found.frombytes(total.to_bytes(LANE // 8 * len(self.variants), "little"))
         if sys.byteorder != "little":  # pragma: no cover - big-endian hosts
             found.byteswap()
@@ -203,10 +211,11 @@ def _keyed(phrases: tuple[Phrase, ...]) -> dict[bytes, tuple[int, ...]]:
     return {word: tuple(found) for word, found in keyed.items()}
 
 
-# A lane holds one variant's count of distinct input shingles: 32 bits never
-# overflow (MAX_CHARS of input has far fewer than 2**32 shingles), so no carry
-# crosses into the next variant's lane. array("I") reads the lanes back.
-LANE = 32
+# A lane holds one variant's count of distinct input shingles, read back by
+# array("H"). 16 bits hold any licence (the longest has ~5,600 shingles) and
+# keep the sums short; an input with 65,536 or more distinct shingles, where a
+# lane could carry into the next variant's, is counted bit by bit instead.
+LANE = 16
 
 
 def _lanes(masks: tuple[int, ...], n_variants: int) -> tuple[int, ...]:
