@@ -60,6 +60,7 @@ class Index:
     # Rarest word of each phrase -> indexes of the phrases keyed on it: a phrase
     # can only be in a text that holds that word, so most are never looked at.
     _keyed: dict[bytes, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    bits_of_key: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)  # score key -> its variants
 
     def counts(self, per_id: dict[int, int]) -> Sequence[int]:
         """Shingles per variant (``variants`` order), from distinct-shingle counts per mask id."""
@@ -179,6 +180,9 @@ def build_index(db: LicenseDB, fingerprints: Fingerprints) -> Index:
     by_license: dict[str, list[Phrase]] = {}
     for phrase in phrases:
         by_license.setdefault(phrase.license_id, []).append(phrase)
+    targets = tuple(
+        (v.name, v, None) if v.kind == "policy" else (v.license_id, None, db.get(v.license_id)) for v in variants
+    )
     if len(usable) == len(variants):
         owners, masks = fingerprints.owners, fingerprints.masks
     else:
@@ -195,9 +199,8 @@ def build_index(db: LicenseDB, fingerprints: Fingerprints) -> Index:
         _by_license={k: tuple(v) for k, v in by_license.items()},
         _keyed=_keyed(phrases),
         lanes=_lanes(masks, len(variants)),
-        targets=tuple(
-            (v.name, v, None) if v.kind == "policy" else (v.license_id, None, db.get(v.license_id)) for v in variants
-        ),
+        targets=targets,
+        bits_of_key={key: tuple(b for b, t in enumerate(targets) if t[0] == key) for key, _, _ in targets},
     )
 
 
