@@ -335,7 +335,8 @@ def _score_fingerprints(idx: Index, per_mask: Counter[int], scores: dict[str, _S
             _add_variant(idx, bit, matched, scores)
         else:
             held.add(key)
-            most = max(most, matched)
+            if matched > most:
+                most = matched
     return _Held(counts, held, _fp_score(most, 0.0))
 
 
