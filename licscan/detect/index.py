@@ -200,8 +200,15 @@ def build_index(db: LicenseDB, fingerprints: Fingerprints) -> Index:
         _keyed=_keyed(phrases),
         lanes=_lanes(masks, len(variants)),
         targets=targets,
-        bits_of_key={key: tuple(b for b, t in enumerate(targets) if t[0] == key) for key, _, _ in targets},
+        bits_of_key=_bits_of_key(targets),
     )
+
+
+def _bits_of_key(targets: tuple[tuple[str, Variant | None, License | None], ...]) -> dict[str, tuple[int, ...]]:
+    found: dict[str, list[int]] = {}
+    for bit, (key, _, _) in enumerate(targets):
+        found.setdefault(key, []).append(bit)
+    return {key: tuple(bits) for key, bits in found.items()}
 
 
 def _keyed(phrases: tuple[Phrase, ...]) -> dict[bytes, tuple[int, ...]]:
