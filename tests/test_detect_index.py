@@ -12,8 +12,9 @@ import random
 
 import pytest
 
-from licscan.detect.fingerprint import Fingerprints, default_fingerprints, shingles
+from licscan.detect.fingerprint import Fingerprints, Variant, default_fingerprints, shingles
 from licscan.detect.index import LANE, Index, Phrase, index_for
+from licscan.detect.modified import Alignment, align, verbatim
 from licscan.detect.normalize import tokens
 from licscan.licensedb import load_database
 
@@ -96,3 +97,17 @@ def test_an_index_without_fingerprints_still_finds_phrases() -> None:
     assert found == [p.license_id for p, _ in _positions_of_every_phrase(idx, words)]
     assert "apache-2.0" in found
     assert shingles(words)  # long enough to have shingles, yet no fingerprint to count them against
+
+
+def test_verbatim_is_what_align_gives_for_an_all_canonical_input() -> None:
+    # The engine skips align when every distinct input shingle is canonical: it must lose nothing.
+    text = " ".join(f"clause {i} the licensee shall keep notice {i % 7} intact" for i in range(40))
+    words = tokens(text)
+    variant = Variant.from_words("example", "example", "license", "test", words)
+    for sample in (words, words[30:200], words[:13], words[:12]):
+        hashes = shingles(sample)
+        assert set(hashes) <= variant.hashes
+        assert verbatim(len(hashes)) == align(sample, hashes, variant)
+    # 13 words give the 8 shingles of an anchoring run; 12 are too few to anchor anything.
+    assert verbatim(len(shingles(words[:13]))) == Alignment((), frozenset(), 0, 8)
+    assert verbatim(len(shingles(words[:12]))) is None

@@ -39,7 +39,7 @@ from licscan.detect.context import counts_as_own, is_mention, listed, looks_like
 from licscan.detect.departures import PRESENT, Departures, Source, departures, unexplained_terms
 from licscan.detect.fingerprint import SHINGLE, Fingerprints, Variant, default_fingerprints, shingles
 from licscan.detect.index import Index, Phrase, index_for
-from licscan.detect.modified import Alignment, align
+from licscan.detect.modified import Alignment, align, verbatim
 from licscan.detect.normalize import line_starts, tokens
 from licscan.licensedb import LicenseDB
 from licscan.types import License, LicenseClass
@@ -143,10 +143,11 @@ def detect_text(text: str, db: LicenseDB, *, fingerprints: Fingerprints | None =
     # them): every count below is a sum over these few masks.
     per_id: Counter[int | None] = Counter(map(idx.owners.get, present))
     per_id.pop(None, None)
-    per_mask = cast("Counter[int]", per_id)  # mask ids only, now
+    # Keyed by mask id: the mask itself is idx.masks[id] (counting small ids is the fast part).
+    per_mask = cast("Counter[int]", per_id)
     scores: dict[str, _Score] = {}
     held = _score_fingerprints(idx, per_mask, scores) if per_mask else _Held((), set(), 0.0)
-    anchor = _anchor(scores, words, hashes)
+    anchor = _anchor(scores, words, hashes, unique)
     _score_phrases(idx, text, words, scores, anchor, held)
     titled = _title(text, db)
     if titled is not None and (titled.id in scores or _score_held(idx, held, titled.id, scores)):
@@ -194,6 +195,7 @@ def _inside_larger(best: _Score, scores: dict[str, _Score], idx: Index, per_mask
     if best.variant is None or not best.matched:
         return False
     mine = 1 << idx.bit[best.variant.name]
+    masks = idx.masks  # ``per_mask`` counts by mask id
     for s in scores.values():
         if s is best or s.variant is None or s.policy is not None or s.coverage < PRESENT:
             continue
@@ -201,13 +203,15 @@ def _inside_larger(best: _Score, scores: dict[str, _Score], idx: Index, per_mask
         if s.matched - best.matched < max(MIN_SHINGLES, PRESENT * best.matched):
             continue
         theirs = 1 << idx.bit[s.variant.name]
-        shared = sum(n for mask, n in per_mask.items() if mask & mine and mask & theirs)
+        shared = sum(n for i, n in per_mask.items() if masks[i] & mine and masks[i] & theirs)
         if shared >= PRESENT * best.matched:
             return True
     return False
 
 
-def _anchor(scores: dict[str, _Score], words: list[bytes], hashes: list[int]) -> tuple[_Score, Alignment] | None:
+def _anchor(
+    scores: dict[str, _Score], words: list[bytes], hashes: list[int], unique: int
+) -> tuple[_Score, Alignment] | None:
     """The licence text that the input most plainly contains, and where: phrases
     of other licences inside that region are part of its text (the EUPL's
     list of compatible licences, the GPL named inside the LGPL), not evidence."""
@@ -218,8 +222,14 @@ def _anchor(scores: dict[str, _Score], words: list[bytes], hashes: list[int]) ->
     )
     if top is None or top.variant is None:
         return None
-    found = align(words, hashes, top.variant)
+    found = _align(words, hashes, top, unique)
     return (top, found) if found is not None else None
+
+
+def _align(words: list[bytes], hashes: list[int], best: _Score, unique: int) -> Alignment | None:
+    assert best.variant is not None
+    # Every distinct input shingle in the licence's text: the input is the licence, verbatim.
+    return verbatim(len(hashes)) if best.matched == unique else align(words, hashes, best.variant)
 
 
 _TITLE_MARKUP = re.compile(r"^[\s#*_>=-]+|[\s#*_=-]+$")
@@ -509,7 +519,7 @@ def _found(
     found_passages: tuple[str, ...] = ()
     coverage, confidence = best.coverage, best.score
     if best.variant is not None and best.matched >= MIN_SHINGLES and best.fp_score >= best.phrase_score - 0.2:
-        al = aligned if aligned is not None else align(words, hashes, best.variant)
+        al = aligned if aligned is not None else _align(words, hashes, best, unique)
         if al is None:
             # Shared wording scattered through another text (a disclaimer, a
             # definition), with no verbatim run of the licence: not the licence.
