@@ -5,8 +5,10 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from licscan.detect.normalize import normalize, phrase_key, tokens
+from licscan.detect.normalize import _TYPOGRAPHY, _translate, normalize, phrase_key, tokens
 
 SAMPLE = """\
 EXAMPLE MODEL LICENSE AGREEMENT
@@ -118,3 +120,18 @@ def test_ascii_fast_path_matches_the_unicode_path() -> None:
     assert text.isascii()
     assert tokens(text) == tokens(text + " \u00e9")[:-1]
     assert normalize(text) + " \u00e9" == normalize(text + " \u00e9")
+
+
+# Every character _TYPOGRAPHY maps, plus plain, accented, CJK, astral and lone-surrogate ones.
+_MAPPED = sorted(chr(k) for k in _TYPOGRAPHY)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*_MAPPED, "a", " ", "\n", "\u00e9", "\u4e2d", "\U0001f600", "\udc80"])))
+def test_fast_typography_mapping_is_str_translate(text: str) -> None:
+    # _translate replaces str.translate(_TYPOGRAPHY) for speed: it must give the same string for any input.
+    assert _translate(text) == text.translate(_TYPOGRAPHY)
+
+
+def test_fast_typography_mapping_examples() -> None:
+    assert _translate("\ufeff\u201cA\u201d \u2022 b\u00ad\tc*d\r\n`e`\u2014\udc80") == '"A" - b c d\n\ne-\udc80'

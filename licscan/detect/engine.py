@@ -31,14 +31,15 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from licscan.detect.context import counts_as_own, is_mention, listed, looks_like_code
 from licscan.detect.departures import PRESENT, Departures, Source, departures, unexplained_terms
 from licscan.detect.fingerprint import SHINGLE, Fingerprints, Variant, default_fingerprints, shingles
 from licscan.detect.index import Index, Phrase, index_for
-from licscan.detect.modified import Alignment, align
+from licscan.detect.modified import Alignment, align, verbatim
 from licscan.detect.normalize import line_starts, tokens
 from licscan.licensedb import LicenseDB
 from licscan.types import License, LicenseClass
@@ -51,6 +52,8 @@ FULL_COVERAGE = 0.85  # this much of the canonical text present: the whole licen
 MIN_SHINGLES = 15  # verbatim run needed for an excerpt (~20 words): less is chance or boilerplate
 DISCRIMINATING = 2  # shingles one candidate must hold beyond the other to be told apart
 TIE_MARGIN = 0.05  # candidates closer than this are decided on discriminating evidence only
+# A licence whose canonical text holds this share of the anchor's shingles explains its region too (MIT in X11).
+OWN_SHARE = 0.9
 # Licences whose text incorporates another's, shipped together in one file:
 # the LGPL-3.0 "incorporates the terms and conditions of version 3 of the
 # GNU General Public License", and COPYING.LESSER files often carry both.
@@ -98,7 +101,7 @@ class Detection:
         return self.license.id if self.license else None
 
 
-@dataclass
+@dataclass(slots=True)  # ~100 per input (most texts share a few shingles with most licences)
 class _Score:
     """Evidence for one licence (or policy document) gathered from one input."""
 
@@ -138,18 +141,23 @@ def detect_text(text: str, db: LicenseDB, *, fingerprints: Fingerprints | None =
     unique = len(present)
     # Distinct input shingles per owner mask (which canonical texts hold
     # them): every count below is a sum over these few masks.
-    per_id = Counter(map(idx.owners.get, present))
+    per_id: Counter[int | None] = Counter(map(idx.owners.get, present))
     per_id.pop(None, None)
-    per_mask = Counter({idx.masks[i]: n for i, n in per_id.items() if i is not None})
+    # Keyed by mask id: the mask itself is idx.masks[id] (counting small ids is the fast part).
+    per_mask = cast("Counter[int]", per_id)
     scores: dict[str, _Score] = {}
-    if per_mask:
-        _score_fingerprints(idx, per_mask, scores)
-    anchor = _anchor(scores, words, hashes)
-    _score_phrases(idx, text, words, scores, anchor)
+    held = _score_fingerprints(idx, per_mask, scores) if per_mask else _Held((), set(), 0.0)
+    anchor = _anchor(scores, words, hashes, unique)
+    _score_phrases(idx, text, words, scores, anchor, held)
     titled = _title(text, db)
-    if titled is not None and titled.id in scores:
+    if titled is not None and (titled.id in scores or _score_held(idx, held, titled.id, scores)):
         scores[titled.id].titled = True
-    ranked = sorted(scores.values(), key=lambda s: (-s.score, -s.matched, s.key))
+    ranked = sorted(scores.values(), key=_rank)
+    if held.keys and sum(1 for s in ranked if s.policy is None and s.score > held.cut) < HELD_UNLESS:
+        # Too few candidates above the held-back ones to fill every candidate list: score them all.
+        for key in list(held.keys):
+            _score_held(idx, held, key, scores)
+        ranked = sorted(scores.values(), key=_rank)
     licence = next((s for s in ranked if s.policy is None), None)
     if licence is not None and licence.score >= THRESHOLD:
         # A policy that explains less of the input than a licence is part of
@@ -187,6 +195,7 @@ def _inside_larger(best: _Score, scores: dict[str, _Score], idx: Index, per_mask
     if best.variant is None or not best.matched:
         return False
     mine = 1 << idx.bit[best.variant.name]
+    masks = idx.masks  # ``per_mask`` counts by mask id
     for s in scores.values():
         if s is best or s.variant is None or s.policy is not None or s.coverage < PRESENT:
             continue
@@ -194,13 +203,15 @@ def _inside_larger(best: _Score, scores: dict[str, _Score], idx: Index, per_mask
         if s.matched - best.matched < max(MIN_SHINGLES, PRESENT * best.matched):
             continue
         theirs = 1 << idx.bit[s.variant.name]
-        shared = sum(n for mask, n in per_mask.items() if mask & mine and mask & theirs)
+        shared = sum(n for i, n in per_mask.items() if masks[i] & mine and masks[i] & theirs)
         if shared >= PRESENT * best.matched:
             return True
     return False
 
 
-def _anchor(scores: dict[str, _Score], words: list[bytes], hashes: list[int]) -> tuple[_Score, Alignment] | None:
+def _anchor(
+    scores: dict[str, _Score], words: list[bytes], hashes: list[int], unique: int
+) -> tuple[_Score, Alignment] | None:
     """The licence text that the input most plainly contains, and where: phrases
     of other licences inside that region are part of its text (the EUPL's
     list of compatible licences, the GPL named inside the LGPL), not evidence."""
@@ -211,8 +222,14 @@ def _anchor(scores: dict[str, _Score], words: list[bytes], hashes: list[int]) ->
     )
     if top is None or top.variant is None:
         return None
-    found = align(words, hashes, top.variant)
+    found = _align(words, hashes, top, unique)
     return (top, found) if found is not None else None
+
+
+def _align(words: list[bytes], hashes: list[int], best: _Score, unique: int) -> Alignment | None:
+    assert best.variant is not None
+    # Every distinct input shingle in the licence's text: the input is the licence, verbatim.
+    return verbatim(len(hashes)) if best.matched == unique else align(words, hashes, best.variant)
 
 
 _TITLE_MARKUP = re.compile(r"^[\s#*_>=-]+|[\s#*_=-]+$")
@@ -245,7 +262,12 @@ def _family(license_id: str) -> str:
 
 
 def _score_phrases(
-    idx: Index, text: str, words: list[bytes], scores: dict[str, _Score], anchor: tuple[_Score, Alignment] | None
+    idx: Index,
+    text: str,
+    words: list[bytes],
+    scores: dict[str, _Score],
+    anchor: tuple[_Score, Alignment] | None,
+    held: _Held,
 ) -> None:
     positions = idx.phrase_positions(words)
     if not positions:
@@ -253,10 +275,11 @@ def _score_phrases(
     region = (anchor[1].start, anchor[1].end + SHINGLE - 1) if anchor else (0, 0)
     # Licences whose own canonical text explains the region about as well as
     # the anchor's (MIT inside X11's text) keep their phrases there.
-    owners = {k for k, s in scores.items() if anchor and s.matched >= 0.9 * anchor[0].matched}
+    owners = {k for k, s in scores.items() if anchor and s.matched >= OWN_SHARE * anchor[0].matched}
     names = [(p, at) for p, at in positions if p.name and not region[0] <= at < region[1]]
     code = bool(names) and looks_like_code(text)
-    starts = functools.cache(lambda: line_starts(text[:MAX_CHARS]))
+    # Only names outside the anchor need the line starts: most texts have none (wrapping a cache costs ~2 µs).
+    starts = functools.cache(lambda: line_starts(text[:MAX_CHARS])) if names else dict
     in_list = listed([(_family(p.license_id), at) for p, at in names])
     kept: dict[str, list[Phrase]] = {}
     named: dict[str, list[int]] = {}
@@ -277,7 +300,7 @@ def _score_phrases(
         if phrase not in found:
             found.append(phrase)
     for lic_id, found in kept.items():
-        entry = scores.get(lic_id)
+        entry = scores.get(lic_id) or _score_held(idx, held, lic_id, scores)
         if entry is None:
             entry = scores[lic_id] = _Score(lic_id, idx.db.get(lic_id))
         entry.phrases = tuple(found)
@@ -285,24 +308,73 @@ def _score_phrases(
         entry.named_at = tuple(named.get(lic_id, ()))
 
 
-def _score_fingerprints(idx: Index, per_mask: Counter[int], scores: dict[str, _Score]) -> None:
-    counts = [0] * len(idx.variants)
-    bits = idx.bits_of
-    for mask, n in per_mask.items():
-        for bit in bits(mask):
-            counts[bit] += n
-    for variant, matched, size in zip(idx.variants, counts, idx.sizes, strict=True):
+@dataclass
+class _Held:
+    """Licences the input shares only a few scattered shingles with (most
+    texts share some with most licences): fewer than ``OWN_SHARE *
+    MIN_SHINGLES``, under ``PRESENT`` of the text, not a policy. They can
+    neither anchor, win, tie nor explain text around a licence; they only
+    fill candidate lists, so they are scored when a phrase or a title names
+    one of them, or when the lists reach down to them (``HELD_UNLESS``)."""
+
+    counts: Sequence[int]  # distinct input shingles per variant
+    keys: set[str]  # score keys not scored yet
+    cut: float  # the highest score any of them would get
+
+
+# Candidates (not policies) scoring above every held-back licence that make
+# scoring those needless: candidate lists hold three besides the winner, and
+# a tie names two.
+HELD_UNLESS = 6
+
+
+def _score_fingerprints(idx: Index, per_mask: Counter[int], scores: dict[str, _Score]) -> _Held:
+    counts = idx.counts(per_mask)
+    strong = {
+        key
+        for matched, size, (key, policy, _) in zip(counts, idx.sizes, idx.targets, strict=True)
+        if matched and (policy is not None or matched >= OWN_SHARE * MIN_SHINGLES or matched / size >= PRESENT)
+    }
+    held: set[str] = set()
+    most = 0
+    for bit, matched in enumerate(counts):
         if not matched:
             continue
-        key = variant.name if variant.kind == "policy" else variant.license_id
-        entry = scores.get(key)
-        if entry is None:
-            policy = variant if variant.kind == "policy" else None
-            entry = scores[key] = _Score(key, None if policy else idx.db.get(key), policy=policy)
-        coverage = matched / size
-        if matched > entry.matched or (matched == entry.matched and coverage > entry.coverage):
-            entry.variant, entry.matched, entry.coverage = variant, matched, coverage
-            entry.fp_score = _fp_score(matched, coverage)
+        key = idx.targets[bit][0]
+        if key in strong:
+            _add_variant(idx, bit, matched, scores)
+        else:
+            held.add(key)
+            if matched > most:
+                most = matched
+    return _Held(counts, held, _fp_score(most, 0.0))
+
+
+def _score_held(idx: Index, held: _Held, key: str, scores: dict[str, _Score]) -> _Score | None:
+    """Score a held-back licence now (None when the input shares nothing with it)."""
+    if key not in held.keys:
+        return None
+    held.keys.discard(key)
+    for bit in idx.bits_of_key[key]:
+        if held.counts[bit]:
+            _add_variant(idx, bit, held.counts[bit], scores)
+    return scores[key]
+
+
+def _add_variant(idx: Index, bit: int, matched: int, scores: dict[str, _Score]) -> None:
+    """Evidence of one variant for its licence (or policy): the variant sharing most shingles stands for it."""
+    key, policy, lic = idx.targets[bit]
+    entry = scores.get(key)
+    if entry is None:
+        entry = scores[key] = _Score(key, lic, policy=policy)
+    coverage = matched / idx.sizes[bit]
+    if matched > entry.matched or (matched == entry.matched and coverage > entry.coverage):
+        entry.variant, entry.matched, entry.coverage = idx.variants[bit], matched, coverage
+        entry.fp_score = _fp_score(matched, coverage)
+
+
+def _rank(s: _Score) -> tuple[float, int, str]:
+    return (-s.score, -s.matched, s.key)
 
 
 def _fp_score(matched: int, coverage: float) -> float:
@@ -340,10 +412,12 @@ def _decide(ranked: list[_Score], idx: Index, per_mask: Counter[int]) -> tuple[_
 
 
 def _only(mine: Variant, theirs: Variant, idx: Index, per_mask: Counter[int]) -> int:
-    """Distinct input shingles in ``mine``'s canonical text but not in ``theirs``."""
+    """Distinct input shingles in ``mine``'s canonical text but not in ``theirs``
+    (``per_mask``: distinct input shingles per owner mask id)."""
     bit_mine = 1 << idx.bit[mine.name]
     bit_theirs = 1 << idx.bit[theirs.name]
-    return sum(n for mask, n in per_mask.items() if mask & bit_mine and not mask & bit_theirs)
+    masks = idx.masks
+    return sum(n for i, n in per_mask.items() if masks[i] & bit_mine and not masks[i] & bit_theirs)
 
 
 def _discriminate(a: _Score, b: _Score, idx: Index, per_mask: Counter[int]) -> _Score | None:
@@ -445,7 +519,7 @@ def _found(
     found_passages: tuple[str, ...] = ()
     coverage, confidence = best.coverage, best.score
     if best.variant is not None and best.matched >= MIN_SHINGLES and best.fp_score >= best.phrase_score - 0.2:
-        al = aligned if aligned is not None else align(words, hashes, best.variant)
+        al = aligned if aligned is not None else _align(words, hashes, best, unique)
         if al is None:
             # Shared wording scattered through another text (a disclaimer, a
             # definition), with no verbatim run of the licence: not the licence.

@@ -9,12 +9,17 @@ object, so a test that loads another database gets its own index.
 from __future__ import annotations
 
 import bisect
+import sys
 import threading
+from array import array
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from licscan.detect.fingerprint import Fingerprints, Variant, mask_ids, shingles
 from licscan.detect.normalize import phrase_key
 from licscan.licensedb import LicenseDB
+from licscan.types import License
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,36 @@ class Index:
     sizes: tuple[int, ...] = ()  # variants[i].size, read once per input shingle count
     _overlaps: dict[tuple[str, str], float] = field(default_factory=dict, repr=False)
     _by_license: dict[str, tuple[Phrase, ...]] = field(default_factory=dict, repr=False)
+    # mask id -> the mask with each bit widened to a LANE-bit field: summing
+    # ``n * lanes[id]`` over an input's mask ids counts its shingles for every
+    # variant at once, in big-int arithmetic instead of a Python loop over bits.
+    lanes: tuple[int, ...] = field(default=(), repr=False)
+    # Per variant: the key its evidence is scored under (the licence id, or a
+    # policy's own name), the policy itself or None, and the database licence.
+    targets: tuple[tuple[str, Variant | None, License | None], ...] = field(default=(), repr=False)
+    # Rarest word of each phrase -> indexes of the phrases keyed on it: a phrase
+    # can only be in a text that holds that word, so most are never looked at.
+    _keyed: dict[bytes, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    bits_of_key: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)  # score key -> its variants
+
+    def counts(self, per_id: dict[int, int]) -> Sequence[int]:
+        """Shingles per variant (``variants`` order), from distinct-shingle counts per mask id."""
+        if sum(per_id.values()) >= 1 << LANE:  # a lane could carry into the next: count bit by bit
+            slow = [0] * len(self.variants)
+            masks = self.masks
+            for i, n in per_id.items():
+                for bit in self.bits_of(masks[i]):
+                    slow[bit] += n
+            return slow
+        lanes = self.lanes
+        total = 0
+        for i, n in per_id.items():
+            total += n * lanes[i]
+        found = array("H")
+        found.frombytes(total.to_bytes(LANE // 8 * len(self.variants), "little"))
+        if sys.byteorder != "little":  # pragma: no cover - big-endian hosts
+            found.byteswap()
+        return found
 
     def bits_of(self, mask: int) -> tuple[int, ...]:
         """The variant indexes set in ``mask`` (cached: a few thousand distinct masks recur in every input)."""
@@ -82,7 +117,9 @@ class Index:
     def phrase_positions(self, words: list[bytes]) -> list[tuple[Phrase, int]]:
         """Every occurrence of a phrase in ``words``, with the index of its first word."""
         present = set(words)
-        candidates = [p for p in self.phrases if p.words <= present]  # cheap filter before substring search
+        keyed, phrases = self._keyed, self.phrases
+        hit = sorted(i for word in present.intersection(keyed) for i in keyed[word])  # in ``phrases`` order
+        candidates = [p for p in map(phrases.__getitem__, hit) if p.words <= present]  # cheap before substring search
         if not candidates:
             return []
         joined = b" " + b" ".join(words) + b" "
@@ -143,6 +180,9 @@ def build_index(db: LicenseDB, fingerprints: Fingerprints) -> Index:
     by_license: dict[str, list[Phrase]] = {}
     for phrase in phrases:
         by_license.setdefault(phrase.license_id, []).append(phrase)
+    targets = tuple(
+        (v.name, v, None) if v.kind == "policy" else (v.license_id, None, db.get(v.license_id)) for v in variants
+    )
     if len(usable) == len(variants):
         owners, masks = fingerprints.owners, fingerprints.masks
     else:
@@ -157,7 +197,49 @@ def build_index(db: LicenseDB, fingerprints: Fingerprints) -> Index:
         bit={v.name: i for i, v in enumerate(variants)},
         sizes=tuple(v.size for v in variants),
         _by_license={k: tuple(v) for k, v in by_license.items()},
+        _keyed=_keyed(phrases),
+        lanes=_lanes(masks, len(variants)),
+        targets=targets,
+        bits_of_key=_bits_of_key(targets),
     )
+
+
+def _bits_of_key(targets: tuple[tuple[str, Variant | None, License | None], ...]) -> dict[str, tuple[int, ...]]:
+    found: dict[str, list[int]] = {}
+    for bit, (key, _, _) in enumerate(targets):
+        found.setdefault(key, []).append(bit)
+    return {key: tuple(bits) for key, bits in found.items()}
+
+
+def _keyed(phrases: tuple[Phrase, ...]) -> dict[bytes, tuple[int, ...]]:
+    frequency = Counter(word for phrase in phrases for word in phrase.words)
+    keyed: dict[bytes, list[int]] = {}
+    for i, phrase in enumerate(phrases):
+        if phrase.words:  # phrase_key() drops phrases with no words, so always
+            rarest = min(phrase.words, key=lambda w: (frequency[w], w))
+            keyed.setdefault(rarest, []).append(i)
+    return {word: tuple(found) for word, found in keyed.items()}
+
+
+# A lane holds one variant's count of distinct input shingles, read back by
+# array("H"). 16 bits hold any licence (the longest has ~5,600 shingles) and
+# keep the sums short; an input with 65,536 or more distinct shingles, where a
+# lane could carry into the next variant's, is counted bit by bit instead.
+LANE = 16
+
+
+def _lanes(masks: tuple[int, ...], n_variants: int) -> tuple[int, ...]:
+    width = LANE // 8
+    lanes = []
+    for mask in masks:
+        spread = bytearray(width * n_variants)
+        rest = mask
+        while rest:
+            low = rest & -rest
+            spread[width * (low.bit_length() - 1)] = 1
+            rest ^= low
+        lanes.append(int.from_bytes(spread, "little"))
+    return tuple(lanes)
 
 
 _NAME_WORDS = frozenset(b"license licence agreement terms policy eula".split())

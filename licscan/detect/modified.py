@@ -33,8 +33,10 @@ MAX_PASSAGE_CHARS = 300
 CONTEXT = 3  # unchanged words shown on each side of a change
 MAX_CHECKED_GAPS = 60
 
-_ANCHOR = re.compile(f"1{{{LONG_RUN},}}")
-_RUN = re.compile(f"1{{{BRIDGE},}}")
+# Matched over one byte per input shingle, 1 where it is canonical: bytes(map(set.__contains__, ...))
+# keeps that loop in C (a fifth faster than a str of "0"/"1" built in a comprehension).
+_ANCHOR = re.compile(b"\x01{%d,}" % LONG_RUN)
+_RUN = re.compile(b"\x01{%d,}" % BRIDGE)
 _WEAK = re.compile(rb"\d{1,3}|[a-z]|x{0,3}(?:ix|iv|v?i{1,3}|v)")
 _MARKERS: tuple[tuple[bytes, ...], ...] = (
     (),
@@ -78,7 +80,7 @@ class Alignment:
 def align(words: Sequence[bytes], hashes: Sequence[int], canonical: Variant) -> Alignment | None:
     """The licence's region in the input and its gaps; None when no long
     verbatim run anchors it (shared boilerplate scattered through another text)."""
-    flags = "".join(["1" if h in canonical.hashes else "0" for h in hashes])
+    flags = bytes(map(canonical.hashes.__contains__, hashes))
     anchors = [m.span() for m in _ANCHOR.finditer(flags)]
     if not anchors:
         return None
@@ -108,6 +110,13 @@ def align(words: Sequence[bytes], hashes: Sequence[int], canonical: Variant) -> 
     first = head if head is not None else start
     last = tail + 1 if tail is not None else end
     return Alignment(tuple(gaps), frozenset(recovered), first, last)
+
+
+def verbatim(shingle_count: int) -> Alignment | None:
+    """What ``align`` gives when every shingle of the input is canonical (most
+    LICENSE files: the licence and nothing else), without testing each one:
+    one run over the whole input, no gaps, and no head or tail before or after it."""
+    return Alignment((), frozenset(), 0, shingle_count) if shingle_count >= LONG_RUN else None
 
 
 def find_gaps(words: Sequence[bytes], hashes: Sequence[int], canonical: Variant) -> tuple[list[Gap], set[int]]:
