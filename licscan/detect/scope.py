@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from licscan.readme import prose_lines
+
 MAX_README = 1024 * 1024
 MAX_STATEMENTS = 40
 
@@ -65,16 +67,9 @@ def scoped_statements(readme: str) -> list[Statement]:
 
 
 def _scan(text: str) -> list[Statement]:
-    lines = text.splitlines()
-    start = _body_start(lines)
     found: list[Statement] = []
-    fenced = False
-    for number in range(start, len(lines)):
-        line = lines[number]
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-            continue
-        if fenced or not line.strip():
+    for number, line in prose_lines(text.splitlines()):
+        if not line.strip():
             continue
         row = _table_row(line)
         if row is not None:
@@ -124,14 +119,6 @@ def _statement(sentence: str, line: int) -> Statement | None:
         return None  # no subject, or both: says nothing about one scope alone
     value = sentence[verb.end() :].strip(" :,-")
     return Statement(scope, _clip(value), line, _clip(sentence))
-
-
-def _body_start(lines: list[str]) -> int:
-    if lines and lines[0].strip() == "---":
-        for i in range(1, len(lines)):
-            if lines[i].strip() in ("---", "..."):
-                return i + 1
-    return 0
 
 
 def _clip(text: str, limit: int = 200) -> str:

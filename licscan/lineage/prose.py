@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from licscan.manifest.refs import repo_id_problem
+from licscan.readme import body_start, prose_lines
 from licscan.yamlsafe import safe_load
 
 MAX_README = 1024 * 1024
@@ -115,8 +116,8 @@ def prose_bases(readme: str) -> list[ProseBase]:
     try:
         text = readme[:MAX_README] if isinstance(readme, str) else ""
         lines = text.splitlines()
-        body = _body_start(lines)
-        found = _yaml_blocks(lines, body) + _phrases(lines, body)
+        body = body_start(lines)  # the front matter's base_model is the Hub's to read, not prose
+        found = _yaml_blocks(lines, body) + _phrases(lines)
     except Exception:  # a hostile card must never break a scan
         return []
     seen: set[str] = set()
@@ -129,24 +130,10 @@ def prose_bases(readme: str) -> list[ProseBase]:
     return out[:MAX_CLAIMS]
 
 
-def _body_start(lines: list[str]) -> int:
-    """Skip the YAML front matter: its base_model is the Hub's to read, not prose."""
-    if lines and lines[0].strip() == "---":
-        for i in range(1, len(lines)):
-            if lines[i].strip() in ("---", "..."):
-                return i + 1
-    return 0
-
-
-def _phrases(lines: list[str], start: int) -> list[ProseBase]:
+def _phrases(lines: list[str]) -> list[ProseBase]:
     out: list[ProseBase] = []
-    fenced = False
-    for number in range(start, len(lines)):
-        line = lines[number]
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-            continue
-        if fenced or line.lstrip().startswith("|"):  # code and tables (evaluation results) name no base
+    for number, line in prose_lines(lines):
+        if line.lstrip().startswith("|"):  # tables (evaluation results) name no base
             continue
         for kind, confidence, pattern in _PHRASES:
             for hit in pattern.finditer(line):
