@@ -24,6 +24,7 @@ from typing import Any, TextIO
 from licscan.text import clip
 
 HEARTBEAT_SECONDS = 10.0
+REDRAW_SECONDS = 0.1  # tqdm's own mininterval: a redraw more often than this is not seen
 _LABEL = 60  # characters of the current repo shown; tqdm trims the whole line to the terminal anyway
 
 
@@ -45,7 +46,8 @@ class ProgressDisplay:
         self.started = clock()
         self.done = 0
         self.total = 0
-        self.label = ""
+        self._raw_label = ""
+        self._drawn = float("-inf")
         self._bar: Any = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -63,10 +65,19 @@ class ProgressDisplay:
         self.close()
 
     def __call__(self, done: int, total: int, label: str) -> None:
+        # Called once per answer, thousands of times a second in a big scan: the label is made printable only
+        # when it is shown, and the bar redrawn at most every REDRAW_SECONDS (and for the last answer).
         with self._lock:
-            self.done, self.total, self.label = done, max(total, done), clip(label, _LABEL)
+            self.done, self.total, self._raw_label = done, max(total, done), label
             if self.tty:
-                self._draw()
+                now = self.clock()
+                if now - self._drawn >= REDRAW_SECONDS or done >= total:
+                    self._drawn = now
+                    self._draw()
+
+    @property
+    def label(self) -> str:
+        return clip(self._raw_label, _LABEL)
 
     def close(self) -> None:
         """Stop the heartbeat and clear the bar (``leave=False``): nothing stale stays on the screen."""

@@ -37,6 +37,7 @@ from licscan.sources.validate import (
     checked_record,
     commit_problem,
     file_name_problem,
+    parse_json,
     refs_from_info,
     too_deep,
 )
@@ -225,7 +226,7 @@ class Store:
     def _read_json(path: Path) -> Any:
         """The JSON in ``path``; None when absent, unreadable, oversized or corrupt (a miss, refetched)."""
         try:
-            return json.loads(read_regular(path, limits.INFO_BYTES))
+            return parse_json(read_regular(path, limits.INFO_BYTES))  # a snapshot may be a stranger's
         except (OSError, ValueError, RecursionError):
             return None
 
