@@ -25,7 +25,7 @@ from licscan.datasets.card import dataset_licence_card, training_claims
 from licscan.licensedb import LicenseDB
 from licscan.lineage import MAX_DEPTH, BaseClaim, Plan, chain_obligations, effective_license, plan, resolve_lineage
 from licscan.lineage.claims import UpstreamLike, searches_lineage
-from licscan.sources.base import MetadataSource, SourceError
+from licscan.sources.base import MetadataSource, NotCached, SourceError, local_view
 from licscan.text import clip
 from licscan.textscan import README, classify_with_texts, licence_files, needs_text, text_files, weights_scope
 from licscan.types import (
@@ -261,12 +261,24 @@ class Fetcher:
             else:
                 self.want_model(ref.repo_id, ref.revision, 0)
         workers: Workers[_Task, _Answer] = Workers(self._execute, self.max_workers)
+        local = local_view(self.source)
         in_flight = 0
         try:
             while self._queue or in_flight:
                 while self._queue and in_flight < self.limiter.limit():
+                    task = self._queue.popleft()
+                    if local is not None:  # what the cache holds is answered here, with no thread hand-off
+                        try:
+                            found = self._ask(local, task)
+                        except NotCached:
+                            pass
+                        else:
+                            self._land(task, found)
+                            continue
                     in_flight += 1
-                    workers.submit(self._queue.popleft(), in_flight)
+                    workers.submit(task, in_flight)
+                if not in_flight:
+                    continue
                 task, seconds, result = workers.answer()
                 in_flight -= 1
                 if isinstance(result, BaseException):
@@ -277,14 +289,18 @@ class Fetcher:
             workers.close()
 
     def _execute(self, task: _Task) -> _Answer:
+        return self._ask(self.source, task)
+
+    @staticmethod
+    def _ask(source: MetadataSource, task: _Task) -> _Answer:
         try:
             if isinstance(task, _ModelTask):
-                return self.source.fetch(task.repo_id, task.revision)
+                return source.fetch(task.repo_id, task.revision)
             if isinstance(task, _DatasetTask):
-                return self.source.fetch_dataset(task.repo_id, task.revision)
+                return source.fetch_dataset(task.repo_id, task.revision)
             if isinstance(task, _RefsTask):
-                return self.source.fetch_refs(task.record)
-            return self.source.fetch_file(task.record, task.filename)
+                return source.fetch_refs(task.record)
+            return source.fetch_file(task.record, task.filename)
         except SourceError as exc:
             return exc.failure
 

@@ -129,3 +129,26 @@ def test_files_are_cached_by_commit(tmp_path: Path) -> None:
     assert cache.fetch_file(record(), "LICENSE") == "text of LICENSE"
     assert cache.fetch_file(record(), "LICENSE") == "text of LICENSE"
     assert upstream.file_calls == ["LICENSE"]
+
+
+def test_the_local_view_answers_what_the_cache_holds_and_nothing_else(tmp_path: Path) -> None:
+    from licscan.sources.base import NotCached, local_view
+
+    upstream = CountingSource({("org/model", SHA): record(), ("org/model", None): record()})
+    cache = CachedSource(upstream, Store(tmp_path, "cache"), ttl=3600)
+    local = local_view(cache)
+    assert local is not None
+    with pytest.raises(NotCached):  # a miss is never a failure: the scan asks the source behind the cache
+        local.fetch("org/model", SHA)
+    with pytest.raises(NotCached):
+        local.fetch_file(record(), "LICENSE")
+    cache.fetch("org/model", SHA)
+    cache.fetch("org/model", None)
+    assert local.fetch("org/model", SHA) == record()
+    assert local.fetch("org/model", None) == record()  # the branch lookup, within its TTL
+    assert len(upstream.calls) == 2  # the view itself never asked upstream
+    stale = local_view(CachedSource(upstream, Store(tmp_path, "cache"), ttl=0))
+    assert stale is not None
+    with pytest.raises(NotCached):  # past the TTL a branch is the network's to answer
+        stale.fetch("org/model", None)
+    assert local_view(upstream) is None  # a source without a local part

@@ -39,3 +39,18 @@ class MetadataSource(Protocol):
         """The repo's branches and tags as they were when it was at the record's commit (``--openness-refs``).
         Raises SourceError."""
         ...
+
+
+class NotCached(Exception):
+    """A source's local view cannot answer from what it holds: ask the source itself (over the network)."""
+
+
+def local_view(source: object) -> MetadataSource | None:
+    """The part of ``source`` that answers without the network (a cache, a snapshot), if it has one.
+
+    Its methods answer what is held at once, and raise NotCached for the rest. A scan asks it first, in
+    its own thread: a warm cache answers thousands of records without a thread hand-off each.
+    """
+    view = getattr(source, "local_view", None)
+    found: MetadataSource | None = view() if callable(view) else None
+    return found

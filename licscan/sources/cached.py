@@ -16,12 +16,15 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from licscan.manifest.refs import COMMIT
-from licscan.sources.base import MetadataSource, SourceError
+from licscan.sources.base import MetadataSource, NotCached, SourceError
 from licscan.sources.store import Store, StoreError
 from licscan.sources.validate import require_safe_name
 from licscan.types import DATASET, MODEL, FetchErrorCode, FetchFailure, ModelRecord, RepoRefs
+
+T = TypeVar("T")
 
 
 class CachedSource:
@@ -71,6 +74,10 @@ class CachedSource:
         if sha:
             self._write(lambda: self.store.write_refs(record, refs))
         return refs
+
+    def local_view(self) -> _CacheOnly | None:
+        """This cache without what is behind it (``base.local_view``); None once the folder proved unusable."""
+        return _CacheOnly(self) if self.usable else None
 
     def fetch(self, repo_id: str, revision: str | None) -> ModelRecord:
         return self._fetch(repo_id, revision, MODEL, self.inner.fetch if self.inner else None)
@@ -148,6 +155,37 @@ class CachedSource:
     def _warn(self, message: str) -> None:
         if self._on_warning is not None:
             self._on_warning(message)
+
+
+class _CacheOnly:
+    """What ``CachedSource`` answers from its folder alone: a miss raises NotCached (never a failure)."""
+
+    def __init__(self, cache: CachedSource) -> None:
+        self._cache = cache
+
+    @property
+    def description(self) -> str:
+        return self._cache.description
+
+    def fetch(self, repo_id: str, revision: str | None) -> ModelRecord:
+        return self._found(self._cache._lookup(repo_id, revision, MODEL))
+
+    def fetch_dataset(self, repo_id: str, revision: str | None) -> ModelRecord:
+        return self._found(self._cache._lookup(repo_id, revision, DATASET))
+
+    def fetch_file(self, record: ModelRecord, filename: str) -> str:
+        require_safe_name(record.repo_id, filename)
+        if not record.sha:
+            raise NotCached
+        return self._found(self._cache.store.read_file(record.repo_id, record.sha, filename, record.repo_type))
+
+    def fetch_refs(self, record: ModelRecord) -> RepoRefs:
+        return self._found(self._cache.store.read_refs(record.repo_id, record.sha) if record.sha else None)
+
+    def _found(self, value: T | None) -> T:
+        if value is None or not self._cache.usable:
+            raise NotCached
+        return value
 
 
 def _why(exc: BaseException) -> str:

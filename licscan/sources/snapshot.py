@@ -20,6 +20,10 @@ class SnapshotSource:
 
     offline = True  # nothing beyond the folder can answer
 
+    def local_view(self) -> SnapshotSource:
+        """All of it: a snapshot answers from its folder, in the scan's own thread (``base.local_view``)."""
+        return self
+
     @property
     def description(self) -> str:
         return f"snapshot {self.store.root}"
