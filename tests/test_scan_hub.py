@@ -56,7 +56,9 @@ def manifest(tmp_path: Path, entries: list[str]) -> Path:
     return path
 
 
-def run_scan(path: Path, hub_url: str, cache: Path | None = None, jobs: int = 8, budget: float = 30) -> Any:
+def run_scan(
+    path: Path, hub_url: str, cache: Path | None = None, jobs: int | str = 8, budget: float = 30
+) -> Any:
     refs, _ = read_manifests([path])
     source: Any = HubSource(endpoint=hub_url, policy=RetryPolicy(budget=budget, base_delay=0.01, max_delay=0.05))
     if cache is not None:
@@ -101,13 +103,14 @@ def test_each_base_is_fetched_once_per_run(fake_hub: Any, tmp_path: Path) -> Non
     assert {repo for repo, _ in read} <= {"Qwen/Qwen2.5-7B"}, read
 
 
-def test_transient_failures_do_not_change_the_result(fake_hub: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [8, "auto"])  # auto halves on every 429/503: the answers must not change
+def test_transient_failures_do_not_change_the_result(fake_hub: Any, tmp_path: Path, jobs: int | str) -> None:
     path = manifest(tmp_path, list(EXPECTED))
-    calm = comparable(run_scan(path, fake_hub.url))
+    calm = comparable(run_scan(path, fake_hub.url, jobs=jobs))
     fake_hub.reset_log()
     fake_hub.fail_rate = 0.2
     fake_hub.fail_statuses = (429, 503)
-    stormy = comparable(run_scan(path, fake_hub.url))
+    stormy = comparable(run_scan(path, fake_hub.url, jobs=jobs))
     injected = [r for r in fake_hub.requests if r.status in (429, 503)]
     assert len(injected) >= 5, "the storm should have hit"
     assert stormy == calm
