@@ -34,6 +34,8 @@ from licscan.sources.deadline import DeadlineExceeded, Interrupted, interrupted
 
 POLL = 0.25  # how often a waiting read looks at the interrupt flag
 _THREAD_CONNECTIONS = 4  # one request at a time per thread; room for a connection being replaced
+# Kept alive per thread: the Hub's API host, and the CDN host a large file's resolve URL redirects to.
+_THREAD_KEEPALIVE = 2
 
 
 class _Local(threading.local):
@@ -150,13 +152,15 @@ def thread_pools(library: Any) -> Any:
                 with self._lock:
                     if self._tls is None:  # building a context reads the CA bundle: once, shared
                         self._tls = library.create_ssl_context()
-                    limits = library.Limits(max_connections=_THREAD_CONNECTIONS, max_keepalive_connections=1)
+                    limits = library.Limits(
+                        max_connections=_THREAD_CONNECTIONS, max_keepalive_connections=_THREAD_KEEPALIVE
+                    )
                     pool = library.HTTPTransport(verify=self._tls, limits=limits)
                     # The library's own pool, as its transport builds it, over the deadline-bound backend.
                     pool._pool = core.ConnectionPool(
                         ssl_context=self._tls,
                         max_connections=_THREAD_CONNECTIONS,
-                        max_keepalive_connections=1,
+                        max_keepalive_connections=_THREAD_KEEPALIVE,
                         keepalive_expiry=limits.keepalive_expiry,
                         network_backend=Backend(),
                     )
