@@ -17,8 +17,6 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 A = TypeVar("A")
 
-_STOP = None
-
 
 class Workers(Generic[T, A]):
     """Runs ``run(task)`` on up to ``most`` threads; ``answer()`` gives (task, seconds it took, result) back.
@@ -52,7 +50,7 @@ class Workers(Generic[T, A]):
     def close(self) -> None:
         """Stop every thread once it has finished its task (each call it runs must end by its deadline)."""
         for _ in self._threads:
-            self._tasks.put(_STOP)
+            self._tasks.put(None)  # one stop per thread
         for thread in self._threads:
             thread.join()
         self._threads = []

@@ -42,3 +42,12 @@ NESTED: list[Any] = [
 @pytest.mark.parametrize("depth", [0, 1, 2, 3])
 def test_pieces_join_to_the_same_text(value: Any, depth: int) -> None:
     assert "".join(pretty_chunks(value, depth)) == pretty(value)
+
+
+def test_the_json_format_renders_in_pieces_and_others_in_one() -> None:
+    from licscan.report import get_renderer, piece_renderer
+
+    doc: dict[str, Any] = {"schema_version": 1, "models": [{"repo_id": "org/a", "obligations": []}], "datasets": []}
+    json_pieces = list(piece_renderer("json", get_renderer("json"))(doc))
+    assert len(json_pieces) > 1 and "".join(json_pieces) == get_renderer("json")(doc)
+    assert list(piece_renderer("table", lambda d: "one text")(doc)) == ["one text"]

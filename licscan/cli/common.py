@@ -13,7 +13,7 @@ import os
 import sys
 import threading
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import quote
@@ -299,17 +299,6 @@ def apply_policy(result: Any, policy: Any, path: Path | None) -> Any:
         warn(warning)
     remember(outcome.result)
     return outcome.result
-
-
-def rendered(fmt: str, doc: dict[str, Any], render: Any) -> str | Iterator[str]:
-    """``render(doc)``; for JSON the same text in pieces (``jsonfmt.pretty_chunks``), so the document of a
-    20,000-model scan is written out without ever being held as one string."""
-    if fmt == "json":
-        from licscan.jsonfmt import pretty_chunks
-
-        return pretty_chunks(doc)
-    text: str = render(doc)
-    return text
 
 
 def write_output(text: str | Iterable[str], output: Path | None) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,6 @@ from licscan.cli.common import (
     load_refs,
     read_attestations_option,
     read_policy_option,
-    rendered,
     renderer,
     scan_models,
     warn,
@@ -169,15 +168,16 @@ def scan(
     result = apply_policy(result, policy, policy_file)
     gate = policy is not None and gate_failed(result, fail_on or "deny")
     threshold = fail_on or "deny"
-    text: str | Iterator[str]
+    text: str | Iterable[str]
     if prior is not None:  # --baseline: only added and changed models are judged; --locked: all, plus changes
         text, code, doc = compared_output(result, prior, fmt, threshold, render, warn)
         gate = code == EXIT_GATE_FAILED
     else:
+        from licscan.report import piece_renderer
         from licscan.report.json_report import to_json
 
         doc = to_json(result)
-        text = rendered(fmt, doc, render)
+        text = piece_renderer(fmt, render)(doc)
         code = EXIT_GATE_FAILED if gate else EXIT_FETCH_FAILED if result.fetch_failed else EXIT_OK
     write_output(text, output)
     if output is not None:  # the report went to a file: say in one line what it holds, and the gate's outcome

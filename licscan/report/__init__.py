@@ -8,11 +8,12 @@ re-renders a saved scan exactly as the scan itself would have.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 Document = dict[str, Any]
 Renderer = Callable[[Document], str]
+PieceRenderer = Callable[[Document], Iterable[str]]
 
 
 # format -> (module, function); imported on first use so unused formats cost nothing.
@@ -27,6 +28,8 @@ _RENDERERS: dict[str, tuple[str, str]] = {
     "cyclonedx": ("licscan.report.cyclonedx", "render_cyclonedx"),
 }
 FORMATS = tuple(_RENDERERS)
+# Formats that also render a piece at a time, the same text (a 20,000-model document is never one string).
+_PIECES: dict[str, tuple[str, str]] = {"json": ("licscan.report.json_report", "render_document_pieces")}
 
 
 # Formats whose libraries are an extra (`pip install 'licscan[sbom]'`): format -> (extra, module to import).
@@ -71,3 +74,12 @@ def get_renderer(fmt: str, *, color: bool = False, root: str | None = None, widt
     if fmt == "sarif":
         return lambda doc: render(doc, root=root)
     return render
+
+
+def piece_renderer(fmt: str, render: Renderer) -> PieceRenderer:
+    """``render`` (the renderer of ``fmt``) as pieces: the format's own piece renderer, else its one text."""
+    if fmt in _PIECES:
+        module_name, function = _PIECES[fmt]
+        pieces: PieceRenderer = getattr(importlib.import_module(module_name), function)
+        return pieces
+    return lambda doc: (render(doc),)
