@@ -94,18 +94,10 @@ def model(
 
 
 def failed(repo: str = "org/gone", code: FetchErrorCode = FetchErrorCode.GATED) -> ModelResult:
+    from licscan.datasets.attach import unfetched_result  # what the scan concludes of an unfetched entry
+
     failure = FetchFailure(code, f"{repo} is gated: request access on the Hub")
-    return ModelResult(
-        ref=ModelRef(repo, None, "models.txt", 2),
-        revision=None,
-        record=None,
-        failure=failure,
-        declared=Classification(None, LicenseClass.UNKNOWN, None),
-        license=None,
-        license_source=None,
-        license_class=LicenseClass.UNKNOWN,
-        findings=(Finding(code.value, Severity.ERROR, failure.message),),
-    )
+    return unfetched_result(ModelRef(repo, None, "models.txt", 2), failure)
 
 
 def scan(*models: ModelResult) -> ScanResult:
