@@ -44,33 +44,14 @@ sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from corpus.transforms import FORMATTING, excerpt  # noqa: E402
-from reference_texts import Reference, read_references  # noqa: E402
+from reference_texts import CATEGORY_RANK, Reference, entry_for, read_references, spdx_key  # noqa: E402
 
 from licscan.detect.engine import detect_text  # noqa: E402
 from licscan.detect.fingerprint import shingles  # noqa: E402
 from licscan.detect.normalize import tokens  # noqa: E402
 from licscan.licensedb import LicenseDB, load_database  # noqa: E402
 
-CATEGORY_RANK = {
-    "Permissive": 0,
-    "Public Domain": 0,
-    "Copyleft": 1,
-    "Copyleft Limited": 1,
-    "Free Restricted": 2,
-    "Proprietary Free": 2,
-    "Source-available": 3,
-    "Commercial": 3,
-}
-
-
 VERBATIM = 0.9  # share of the input's shingles that are the answer's canonical wording
-
-
-def spdx_key(spdx: str) -> str:
-    key = spdx.lower()
-    for suffix in ("-or-later", "-only", "+"):
-        key = key.removesuffix(suffix)
-    return key
 
 
 @dataclass(frozen=True)
@@ -81,16 +62,10 @@ class Case:
 
 
 def cases(refs: list[Reference], db: LicenseDB) -> list[Case]:
-    by_spdx: dict[str, str] = {}
-    for lic in db.licenses:
-        if lic.spdx_id and not lic.family:
-            by_spdx.setdefault(spdx_key(lic.spdx_id), lic.id)
-    # An entry naming a ScanCode key as an alias says it covers that text too.
-    by_alias = {a.lower(): lic.id for lic in db.licenses if not lic.family for a in lic.aliases}
+    entries = entry_for(refs, db)
     result = []
     for ref in refs:
-        names = [f"LicenseRef-scancode-{ref.key}", *ref.spdx_ids]
-        truth = next((by_spdx[spdx_key(n)] for n in names if spdx_key(n) in by_spdx), by_alias.get(ref.key))
+        truth = entries[ref.key]
         lic = db.get(truth) if truth else None
         rank = lic.license_class.rank if lic else CATEGORY_RANK.get(ref.category)
         result.append(Case(ref, truth, rank if rank is None or rank >= 0 else None))
@@ -197,8 +172,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _shared(part: str, truth: str) -> bool:
-    """The excerpt is word for word in another licence's canonical text too: unknown is right."""
+    """The excerpt is, but for a placeholder or two (``engine._held``), in
+    another licence's canonical text too, or in a stricter relative's
+    (``licscan.detect.relatives``): no detector can tell which, unknown is right."""
+    from licscan.detect.engine import _held
     from licscan.detect.fingerprint import default_fingerprints
+    from licscan.detect.relatives import default_relatives
 
     present = set(shingles(tokens(part)))
     fps = default_fingerprints()
@@ -206,7 +185,12 @@ def _shared(part: str, truth: str) -> bool:
     if not own:
         return False
     mine = max((present & v.hashes for v in own), key=len)
-    return any(v.license_id != truth and v.kind == "license" and mine <= v.hashes for v in fps.variants)
+    if not mine:
+        return False
+    others = (v for v in fps.variants if v.license_id != truth and v.kind == "license")
+    if any(len(mine & v.hashes) >= _held(len(mine)) for v in others):
+        return True
+    return bool(default_relatives().holding(mine, -1, _held))
 
 
 if __name__ == "__main__":

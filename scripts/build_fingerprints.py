@@ -35,10 +35,11 @@ sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from reference_texts import Reference, read_references  # noqa: E402
+from reference_texts import CATEGORY_RANK, Reference, entry_for, read_references  # noqa: E402
 
 from licscan.detect.fingerprint import OWNERS_FILE, Fingerprints, Variant, decode, encode, encode_owners, shingles  # noqa: E402
 from licscan.detect.normalize import phrase_key, tokens  # noqa: E402
+from licscan.detect.relatives import RELATIVES_FILE, Relative, Relatives, encode_relatives  # noqa: E402
 from licscan.licensedb import LicenseDB, load_database  # noqa: E402
 
 TEXTS = ROOT.parent / "shared" / "data" / "license-texts"
@@ -190,21 +191,18 @@ def reference_for(
     return by_spdx.get(spdx_id.lower())
 
 
-def collect(db: LicenseDB, shared: Path, locations: list[Path]) -> tuple[list[Text], list[str]]:
+def collect(db: LicenseDB, shared: Path, references: list[Reference]) -> tuple[list[Text], list[str]]:
     """One text per fingerprint for every database licence a reference text is found for."""
     known = {lic.id for lic in db.licenses}
     texts, warnings = shared_texts(shared, known)
     covered = {t.license_id for t in texts if t.kind == "license"}
     refs: dict[str, Reference] = {}
     by_spdx: dict[str, Reference] = {}
-    for location in locations:
-        for ref in read_references(location):
-            if not ref.usable:
-                continue
-            refs.setdefault(ref.key, ref)
-            by_spdx.setdefault(ref.key.lower(), ref)  # <SPDX-ID>.txt files are keyed by their id
-            for spdx in ref.spdx_ids:
-                by_spdx.setdefault(spdx.lower(), ref)
+    for ref in references:
+        refs.setdefault(ref.key, ref)
+        by_spdx.setdefault(ref.key.lower(), ref)  # <SPDX-ID>.txt files are keyed by their id
+        for spdx in ref.spdx_ids:
+            by_spdx.setdefault(spdx.lower(), ref)
     if not refs:
         return texts, warnings
     for lic in db.licenses:
@@ -233,6 +231,36 @@ def collect(db: LicenseDB, shared: Path, locations: list[Path]) -> tuple[list[Te
 
 SAME_DOCUMENT = 0.5  # below: ScanCode's key holds another text (its llama-4 key is the acceptable-use policy)
 SAME_WORDING = 0.97  # above: the same wording, nothing to add
+
+
+# A stricter text sharing fewer shingles than an excerpt needs (``engine.MIN_SHINGLES``)
+# with a permissive one cannot make an excerpt of it ambiguous.
+MIN_SHARED = 15
+
+
+def relatives(db: LicenseDB, references: list[Reference], variants: list[Variant]) -> Relatives:
+    """Texts no database entry covers, more restrictive (by their ScanCode category) than
+    a fingerprinted licence whose wording they hold: each with only the shingles shared."""
+    entries = entry_for(references, db)
+    ranked = []
+    for variant in variants:
+        lic = db.get(variant.license_id)
+        if variant.kind == "license" and lic is not None and lic.license_class.rank >= 0:
+            ranked.append((variant, lic.license_class.rank))
+    found: list[tuple[Relative, set[int]]] = []
+    for ref in references:
+        rank = CATEGORY_RANK.get(ref.category)
+        if entries[ref.key] is not None or not rank:
+            continue
+        present = set(shingles(tokens(ref.text)))
+        keep: set[int] = set()
+        for variant, lic_rank in ranked:
+            if lic_rank < rank and len(shared := present & variant.hashes) >= MIN_SHARED:
+                keep |= shared
+        if keep:
+            name = ref.spdx_ids[0] if ref.spdx_ids else f"LicenseRef-scancode-{ref.key}"
+            found.append((Relative(name, rank, ref.category, ref.where), keep))
+    return Relatives.build(found)
 
 
 def build(texts: list[Text]) -> dict[str, str]:
@@ -296,7 +324,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{where} not found: reference licence texts are needed to build fingerprints")
         return 2
     db = load_database()
-    texts, warnings = collect(db, args.shared, args.texts)
+    references = [ref for location in args.texts for ref in read_references(location) if ref.usable]
+    texts, warnings = collect(db, args.shared, references)
     if args.phrases:
         problems = audit_phrases(db, texts)
         print("\n".join(problems) or "no phrase problems")
@@ -311,12 +340,18 @@ def main(argv: list[str] | None = None) -> int:
     orphans = sorted(n for n, text in existing.items() if n not in outputs and decode(text, n).license_id not in known)
     unchecked = sorted(set(existing) - set(outputs) - set(orphans))
     final = {**{n: existing[n] for n in unchecked}, **outputs}
-    owners = encode_owners(Fingerprints.build(decode(text, n.removesuffix(".fp")) for n, text in final.items()))
+    variants = [decode(text, n.removesuffix(".fp")) for n, text in final.items()]
+    owners = encode_owners(Fingerprints.build(variants))
     index = OUT / OWNERS_FILE
+    # Stricter relatives come from ScanCode's categories: rebuilt only when its texts are given.
+    related = encode_relatives(relatives(db, references, variants)) if references else None
+    table = OUT / RELATIVES_FILE
     if args.check:
         stale = sorted({n for n in outputs if existing.get(n) != outputs[n]} | set(orphans))
         if not index.is_file() or index.read_bytes() != owners:
             stale.append(OWNERS_FILE)
+        if related is not None and (not table.is_file() or table.read_bytes() != related):
+            stale.append(RELATIVES_FILE)
         note = f" ({len(unchecked)} not checked: their reference texts are not available here)" if unchecked else ""
         print(("stale: " + ", ".join(stale) if stale else "fingerprints are up to date") + note)
         return 1 if stale else 0
@@ -328,6 +363,8 @@ def main(argv: list[str] | None = None) -> int:
             (OUT / name).write_text(text, encoding="ascii")
     if not index.is_file() or index.read_bytes() != owners:
         index.write_bytes(owners)
+    if related is not None and (not table.is_file() or table.read_bytes() != related):
+        table.write_bytes(related)
     size = sum((OUT / n).stat().st_size for n in (*outputs, *unchecked))
     print(
         f"{len(outputs)} fingerprints written, {len(unchecked)} kept (reference absent), "

@@ -20,9 +20,25 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:
+    from licscan.licensedb import LicenseDB
+
+# ScanCode's categories on ``LicenseClass.rank``'s scale of restrictiveness
+# (0 permissive .. 3 the most restricted); categories not listed rank nowhere.
+CATEGORY_RANK = {
+    "Permissive": 0,
+    "Public Domain": 0,
+    "Copyleft": 1,
+    "Copyleft Limited": 1,
+    "Free Restricted": 2,
+    "Proprietary Free": 2,
+    "Source-available": 3,
+    "Commercial": 3,
+}
 
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n?(.*)\Z", re.DOTALL)
 _WHEEL_DIR = "licensedcode/data/licenses/"
@@ -50,6 +66,32 @@ class Reference:
         """A real licence text: not deprecated, not a placeholder for an unknown or generic licence."""
         flags = ("is_deprecated", "is_unknown", "is_generic")
         return not any(self.meta.get(f) for f in flags) and len(self.text.strip()) >= 50
+
+
+def spdx_key(spdx: str) -> str:
+    """``GPL-2.0-or-later`` -> ``gpl-2.0``: a later-version grant is that version's text."""
+    key = spdx.lower()
+    for suffix in ("-or-later", "-only", "+"):
+        key = key.removesuffix(suffix)
+    return key
+
+
+def entry_for(refs: list[Reference], db: LicenseDB) -> dict[str, str | None]:
+    """``ScanCode key -> license_db id`` of the entry covering each text (None: none does).
+
+    The entry whose ``spdx_id`` is the text's SPDX id or ``LicenseRef-scancode-<key>``,
+    else the entry that lists the key among its aliases (one entry for two dated issues
+    of one licence, such as LTXV's)."""
+    by_spdx: dict[str, str] = {}
+    for lic in db.licenses:
+        if lic.spdx_id and not lic.family:
+            by_spdx.setdefault(spdx_key(lic.spdx_id), lic.id)
+    by_alias = {a.lower(): lic.id for lic in db.licenses if not lic.family for a in lic.aliases}
+    result: dict[str, str | None] = {}
+    for ref in refs:
+        names = [f"LicenseRef-scancode-{ref.key}", *ref.spdx_ids]
+        result[ref.key] = next((by_spdx[spdx_key(n)] for n in names if spdx_key(n) in by_spdx), by_alias.get(ref.key))
+    return result
 
 
 def _parse(key: str, raw: str, where: str) -> Reference:

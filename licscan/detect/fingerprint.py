@@ -18,9 +18,10 @@ import functools
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 SHINGLE = 6
 FORMAT = "licscan-fingerprint 1"
@@ -236,43 +237,57 @@ _OWNERS_MAGIC = b"licscan-owners 1\n"
 def encode_owners(fps: Fingerprints) -> bytes:
     """``owners.idx``: magic, a JSON line (variants, their sizes, counts), sorted
     hashes (uint32 LE), their mask ids (uint16 LE), the masks (little-endian bitsets)."""
+    header = {"variants": [v.name for v in fps.variants], "sizes": [v.size for v in fps.variants]}
+    return encode_table(_OWNERS_MAGIC, header, fps.owners, fps.masks, len(fps.variants))
+
+
+def decode_owners(raw: bytes, variants: list[Variant]) -> Fingerprints | None:
+    """The index, or None when it was not built from exactly these fingerprints."""
+    chosen = tuple(sorted(variants, key=lambda v: v.name))
+    found = decode_table(_OWNERS_MAGIC, raw)
+    if found is None:
+        return None
+    header, owners, masks = found
+    if header.get("variants") != [v.name for v in chosen] or header.get("sizes") != [v.size for v in chosen]:
+        return None
+    return Fingerprints(chosen, owners, masks)
+
+
+def encode_table(
+    magic: bytes, header: Mapping[str, object], owners: dict[int, int], masks: Sequence[int], bits: int
+) -> bytes:
+    """``magic``, ``header`` as a JSON line (with the counts added), the sorted hashes
+    (uint32 LE), their mask ids (uint16 LE), then the masks as ``bits``-wide little-endian bitsets."""
     import json
 
-    pairs = sorted(fps.owners.items())
-    width = max(1, (len(fps.variants) + 7) // 8)
+    pairs = sorted(owners.items())
+    width = max(1, (bits + 7) // 8)
     hashes = array("I", [h for h, _ in pairs])
     ids = array("H", [i for _, i in pairs])
     if not _LITTLE:  # pragma: no cover - big-endian hosts
         hashes.byteswap()
         ids.byteswap()
-    header = {
-        "variants": [v.name for v in fps.variants],
-        "sizes": [v.size for v in fps.variants],
-        "hashes": len(pairs),
-        "masks": len(fps.masks),
-        "width": width,
-    }
-    masks = b"".join(m.to_bytes(width, "little") for m in fps.masks)
-    return _OWNERS_MAGIC + json.dumps(header).encode() + b"\n" + hashes.tobytes() + ids.tobytes() + masks
+    head = {**header, "hashes": len(pairs), "masks": len(masks), "width": width}
+    packed = b"".join(m.to_bytes(width, "little") for m in masks)
+    return magic + json.dumps(head).encode() + b"\n" + hashes.tobytes() + ids.tobytes() + packed
 
 
-def decode_owners(raw: bytes, variants: list[Variant]) -> Fingerprints | None:
-    """The index, or None when it was not built from exactly these fingerprints."""
+def decode_table(magic: bytes, raw: bytes) -> tuple[dict[str, Any], dict[int, int], tuple[int, ...]] | None:
+    """``(header, hash -> mask id, masks)`` of an ``encode_table`` file; None when it is not one."""
     import json
 
-    chosen = tuple(sorted(variants, key=lambda v: v.name))
-    if not raw.startswith(_OWNERS_MAGIC):
+    if not raw.startswith(magic):
         return None
-    line_end = raw.find(b"\n", len(_OWNERS_MAGIC))
+    line_end = raw.find(b"\n", len(magic))
     try:
-        header = json.loads(raw[len(_OWNERS_MAGIC) : line_end])
+        header = json.loads(raw[len(magic) : line_end])
         n, m, width = int(header["hashes"]), int(header["masks"]), int(header["width"])
     except (ValueError, KeyError, TypeError):
         return None
-    if header.get("variants") != [v.name for v in chosen] or header.get("sizes") != [v.size for v in chosen]:
+    if not isinstance(header, dict):
         return None
     body = raw[line_end + 1 :]
-    if len(body) != 4 * n + 2 * n + width * m:
+    if line_end < 0 or len(body) != 4 * n + 2 * n + width * m:
         return None
     hashes, ids = array("I"), array("H")
     hashes.frombytes(body[: 4 * n])
@@ -282,7 +297,7 @@ def decode_owners(raw: bytes, variants: list[Variant]) -> Fingerprints | None:
         ids.byteswap()
     start = 6 * n
     masks = tuple(int.from_bytes(body[start + i * width : start + (i + 1) * width], "little") for i in range(m))
-    return Fingerprints(chosen, dict(zip(hashes, ids, strict=True)), masks)
+    return header, dict(zip(hashes, ids, strict=True)), masks
 
 
 @functools.lru_cache(maxsize=1)
