@@ -68,7 +68,7 @@ def classify_with_texts(
         findings.extend(detection_findings(detection))
         if detection.license is not None:
             found.append(detection.license)
-        elif detection.unknown_reason in ("restricted", "departs") and detection.candidates:
+        elif detection.unknown_reason in ("restricted", "departs", "shared") and detection.candidates:
             undecided.append(name)
             if detection.unknown_reason == "departs":
                 closest = detection.candidates[0].id

@@ -28,7 +28,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from corpus.transforms import FORMATTING
+from corpus.transforms import FORMATTING, excerpt
 
 from licscan.detect import Detection, detect_text, detection_findings
 from licscan.licensedb import LicenseDB, load_database
@@ -337,3 +337,40 @@ def test_a_clause_cut_from_a_relative_is_never_read_more_permissively(
     if found.license is not None:
         assert found.kind == "modified" and any("[...]" in p for p in found.modified_passages)
         assert found.license.license_class.rank >= truth.license_class.rank
+
+
+# Stricter licences built on a permissive text that the database has no entry
+# for: a 40 % excerpt of each falls on the permissive wording (ScanCode's
+# category in brackets). Each was answered as the permissive licence before
+# ``detect.relatives``; now each is unknown, naming the stricter text.
+STRICTER_EXCERPTS = {
+    "artistic-perl-1.0": "Artistic-1.0-Perl",  # [Copyleft Limited] on Artistic-1.0's wording
+    "openldap-1.1": "OLDAP-1.1",  # [Copyleft Limited] ditto
+    "nbpl-1.0": "NBPL-1.0",  # [Copyleft Limited] ditto
+    "bsd-3-clause-no-military": "BSD-3-Clause-No-Military-License",  # [Free Restricted]
+    "s-lab-1.0": "LicenseRef-scancode-s-lab-1.0",  # [Proprietary Free] BSD-3-Clause, non-commercial
+    "foobar2000": "LicenseRef-scancode-foobar2000",  # [Proprietary Free]
+    "keypirinha": "LicenseRef-scancode-keypirinha",  # [Proprietary Free] NCSA's wording
+    "ms-office-extensible-file": "LicenseRef-scancode-ms-office-extensible-file",  # [Proprietary Free] MS-PL's
+    "plural-20211124": "LicenseRef-scancode-plural-20211124",  # [Source-available] the AGPL's preamble
+    "colt": "LicenseRef-scancode-colt",  # [Free Restricted] HPND's wording
+}
+
+
+@needs_scancode
+@pytest.mark.parametrize(("key", "relative"), sorted(STRICTER_EXCERPTS.items()))
+def test_an_excerpt_of_a_stricter_relative_is_never_the_permissive_licence(
+    key: str, relative: str, scancode: dict[str, str], db: LicenseDB
+) -> None:
+    found = detect_text(excerpt(scancode[key], share=0.4), db)
+    assert found.license is None, (key, found.license_id, found.kind)
+    assert found.unknown_reason == "shared" and relative in found.shared_with, found
+    whole = detect_text(scancode[key], db)
+    assert whole.license is None  # the whole text adds its restriction, or is another licence
+
+
+@needs_scancode
+def test_an_excerpt_of_moonshots_modified_mit_is_not_mit(scancode: dict[str, str], db: LicenseDB) -> None:
+    # The MIT part of the licence, cut before the display clause: the database has the licence itself.
+    found = detect_text(excerpt(scancode["moonshot-ai-modified-mit-2025"], share=0.4), db)
+    assert found.license is None and "moonshot-modified-mit" in found.shared_with, found

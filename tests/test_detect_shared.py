@@ -125,6 +125,29 @@ def test_formatting_variants(name: str, transform: object, db: LicenseDB, fps: F
     assert found.modified_passages == ()
 
 
+def _titled(text: str, license_id: str, db: LicenseDB) -> bool:
+    """One of the text's first three lines is the licence's name: a title."""
+    lines = [line.strip(" #*_=-") for line in text.splitlines() if line.strip(" #*_=-")][:3]
+    return any((lic := db.lookup(line)) is not None and lic.id == license_id for line in lines)
+
+
+def _stricter(text: str, license_id: str, db: LicenseDB, fps: Fingerprints) -> set[str]:
+    """More restrictive licences whose canonical text holds 90 % (and all but 4)
+    of the shingles of ``text`` this licence holds."""
+    present = set(shingles(tokens(text)))
+    own = [v for v in fps.variants if v.license_id == license_id and v.kind == "license"]
+    mine = max((present & v.hashes for v in own), key=len)
+    rank = db.get(license_id).license_class.rank  # type: ignore[union-attr]
+    return {
+        v.license_id
+        for v in fps.variants
+        if v.kind == "license"
+        and (lic := db.get(v.license_id)) is not None
+        and lic.license_class.rank > rank
+        and len(mine & v.hashes) >= min(0.9 * len(mine), len(mine) - 4)
+    }
+
+
 def _indistinguishable(text: str, license_id: str, fps: Fingerprints) -> set[str]:
     """Other licences whose canonical text holds every shingle of ``text`` this licence holds."""
     present = set(shingles(tokens(text)))
@@ -143,7 +166,19 @@ def test_excerpt(name: str, where: float, db: LicenseDB, fps: Fingerprints) -> N
     full = detect_text(text, db, fingerprints=fps)
     part = excerpt(text, where=where)
     found = detect_text(part, db, fingerprints=fps)
-    if _indistinguishable(part, license_id, fps):
+    stricter = _stricter(part, license_id, db, fps)
+    if stricter and not _titled(part, license_id, db):
+        # A stricter licence's text holds the passage too (CC BY 4.0's
+        # sections inside CC BY-NC 4.0's, Apache's inside Falcon's): reading
+        # it as the permissive licence would be the guess never to make.
+        # (Unless a title line names the licence: then the text says which it is.)
+        assert found.license is None, found
+        if found.unknown_reason == "shared":
+            assert set(found.shared_with) == stricter
+            assert found.candidates[0].id == license_id
+        else:  # or it cannot even be told from an equal licence (MIT's grant is X11's too)
+            assert found.kind == "none" and license_id in {c.id for c in found.candidates}
+    elif _indistinguishable(part, license_id, fps):
         # The passage is word for word in another licence too (GPL-3.0 and
         # AGPL-3.0 share most sections): listing both is right, choosing is a guess.
         assert found.license is None and found.kind == "none"

@@ -50,6 +50,7 @@ def detect(files: tuple[Path, ...], fmt: str) -> None:
                 "matched_phrases": list(found.matched_phrases),
                 "candidates": [{"id": c.id, "score": round(c.score, 3)} for c in found.candidates],
                 "document": found.document,
+                "shared_with": list(found.shared_with),
                 "findings": [
                     {"code": f.code, "severity": f.severity.value, "message": f.message}
                     for f in detection_findings(found)

@@ -32,7 +32,7 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, cast
 
 from licscan.detect.context import counts_as_own, is_mention, listed, looks_like_code
@@ -41,6 +41,7 @@ from licscan.detect.fingerprint import SHINGLE, Fingerprints, Variant, default_f
 from licscan.detect.index import Index, Phrase, index_for
 from licscan.detect.modified import Alignment, align, verbatim
 from licscan.detect.normalize import line_starts, tokens
+from licscan.detect.relatives import Relatives, default_relatives
 from licscan.licensedb import LicenseDB
 from licscan.types import License, LicenseClass
 
@@ -93,8 +94,11 @@ class Detection:
     restrictions: tuple[str, ...] = ()
     restricted_passages: tuple[str, ...] = ()
     # Why a text close to a known licence is not it: "restricted", "departs"
-    # (too much added or changed), or "" when the text is the licence or matches nothing.
+    # (too much added or changed), "shared" (an excerpt stricter licences'
+    # texts hold too), or "" when the text is the licence or matches nothing.
     unknown_reason: str = ""
+    # With "shared": the stricter licences whose texts hold the excerpt (database ids, SPDX ids).
+    shared_with: tuple[str, ...] = ()
 
     @property
     def license_id(self) -> str | None:
@@ -126,12 +130,16 @@ class _Score:
         return sum(p.weight for p in self.phrases)
 
 
-def detect_text(text: str, db: LicenseDB, *, fingerprints: Fingerprints | None = None) -> Detection:
+def detect_text(
+    text: str, db: LicenseDB, *, fingerprints: Fingerprints | None = None, relatives: Relatives | None = None
+) -> Detection:
     """Identify the licence ``text`` is (or quotes), with evidence; never raises on odd input.
 
     ``fingerprints`` defaults to the shipped ones, read on first use; pass
-    ``Fingerprints.empty()`` for phrase-only detection. The per-database
-    index is built on first use and cached.
+    ``Fingerprints.empty()`` for phrase-only detection. ``relatives`` (the
+    stricter texts built on permissive ones, ``detect.relatives``) go with
+    the fingerprints they were built from: the shipped ones by default, none
+    with other fingerprints. The per-database index is built on first use and cached.
     """
     fps = fingerprints if fingerprints is not None else default_fingerprints()
     idx = index_for(db, fps)
@@ -183,7 +191,61 @@ def detect_text(text: str, db: LicenseDB, *, fingerprints: Fingerprints | None =
             whole |= 1 << idx.bit[s.variant.name]
     if _inside_larger(best, scores, idx, per_mask):
         return _unknown(best, ranked, unique, "departs")
-    return _found(text, words, hashes, idx, best, ranked, unique, known, whole)
+    found = _found(text, words, hashes, idx, best, ranked, unique, known, whole)
+    if _partial(found, best, present) and not best.titled and not best.named_at:
+        if relatives is None:
+            relatives = default_relatives() if fingerprints is None else Relatives.empty()
+        stricter = _stricter_holders(best, ranked, idx, per_mask, present, relatives)
+        if stricter:
+            return replace(_unknown(best, ranked, unique, "shared", coverage=found.coverage), shared_with=stricter)
+    return found
+
+
+def _held(matched: int) -> float:
+    """Shingles of ``matched`` another text must hold to hold the passage: ``OWN_SHARE``
+    (copies of one text differ in a placeholder or a word), and never more than all but
+    ``DISCRIMINATING`` at each end (a heading's or a footer's seam with the text is chance)."""
+    return min(OWN_SHARE * matched, matched - 2 * DISCRIMINATING)
+
+
+def _partial(found: Detection, best: _Score, present: set[int]) -> bool:
+    """The input holds part of ``best``'s text: verbatim, or edited and without the
+    text's first or last words (a whole copy with a name changed keeps both)."""
+    if found.license is not best.license or best.variant is None or found.coverage >= FULL_COVERAGE:
+        return False
+    if found.kind == "excerpt":
+        return True
+    return found.kind == "modified" and (best.variant.head not in present or best.variant.tail not in present)
+
+
+def _stricter_holders(
+    best: _Score, ranked: list[_Score], idx: Index, per_mask: Counter[int], present: set[int], relatives: Relatives
+) -> tuple[str, ...]:
+    """Licences more restrictive than ``best`` whose texts hold all the input
+    shares with ``best``'s (BSD-3-Clause's clauses inside the no-military
+    licence, MIT's grant inside Moonshot's modified MIT). A part of the text
+    cannot tell them apart; the whole text can, and an excerpt "titled" or
+    granted under ``best``'s own name says which it is. "All" is ``OWN_SHARE``
+    of it: copies of one text differ in a placeholder ("copyright holder",
+    "<organization>") or a word, which says nothing of which text it is."""
+    assert best.license is not None
+    rank = best.license.license_class.rank
+    if best.variant is None or rank < 0:
+        return ()
+    mine = 1 << idx.bit[best.variant.name]
+    masks = idx.masks
+    found = []
+    for s in ranked:
+        lic = s.license
+        if s is best or s.variant is None or s.policy is not None or lic is None or lic.family:
+            continue
+        if lic.license_class.rank <= rank:
+            continue
+        theirs = 1 << idx.bit[s.variant.name]
+        if sum(n for i, n in per_mask.items() if masks[i] & mine and masks[i] & theirs) >= _held(best.matched):
+            found.append(s.key)
+    related = relatives.holding(present & best.variant.hashes, rank, _held)
+    return (*found, *(r.name for r in related))
 
 
 def _inside_larger(best: _Score, scores: dict[str, _Score], idx: Index, per_mask: Counter[int]) -> bool:

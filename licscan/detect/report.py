@@ -28,6 +28,12 @@ def detection_evidence(found: Detection, source: str) -> Evidence:
                 f"the text shares wording with {found.candidates[0].id} ({found.coverage:.0%} of it) but adds or "
                 "changes too much to be it (another version or a licence built on it)"
             )
+        elif found.unknown_reason == "shared" and found.candidates:
+            detail = (
+                f"the text is part of {found.candidates[0].id}'s wording ({found.coverage:.0%} of it), which the "
+                f"texts of more restrictive licences hold too ({_some(found.shared_with)}): only the whole text "
+                "tells which licence it is"
+            )
         else:
             detail = "the text matches no known licence"
         if closest:
@@ -44,10 +50,16 @@ def detection_evidence(found: Detection, source: str) -> Evidence:
     return Evidence(source, "; ".join(parts))
 
 
+def _some(names: tuple[str, ...], shown: int = 3) -> str:
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")
+
+
 def detection_findings(found: Detection) -> tuple[Finding, ...]:
     """``license-modified`` when the text departs harmlessly from a licence's canonical
     wording; ``license-restricted-modification`` when it reads as a licence but
-    its changes restrict use, so it is not that licence."""
+    its changes restrict use, so it is not that licence; ``license-text-partial``
+    when it holds only a part of a licence that stricter licences' texts share."""
     if found.license is None and found.unknown_reason == "restricted" and found.candidates:
         quoted = " | ".join(clip(p, 300) for p in found.restricted_passages)
         closest = found.candidates[0].id
@@ -58,6 +70,17 @@ def detection_findings(found: Detection) -> tuple[Finding, ...]:
                 f"the text reads as {closest} but changes it in ways that restrict use "
                 f"({', '.join(found.restrictions)}); it is not {closest} and is treated as unknown until "
                 f"legal reads it: {quoted}",
+            ),
+        )
+    if found.license is None and found.unknown_reason == "shared" and found.candidates:
+        closest = found.candidates[0].id
+        return (
+            Finding(
+                "license-text-partial",
+                Severity.ERROR,
+                f"the text holds only part of a licence, in wording {closest} shares with more restrictive "
+                f"licences ({_some(found.shared_with)}); it does not show which of them applies, so it is "
+                "treated as unknown until legal reads the whole licence",
             ),
         )
     if found.license is None or found.kind != "modified":

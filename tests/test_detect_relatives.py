@@ -1,0 +1,153 @@
+"""An excerpt that a stricter licence's text also holds is never the permissive licence.
+
+BSD-3-Clause with a no-military clause, MIT with Moonshot's display duty, the
+OpenLDAP 1.x licences on Artistic-1.0's wording: a passage the two texts share
+cannot say which it came from, and reading it as the permissive one is the
+error licscan must not make. Whole texts still tell them apart.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from licscan.detect import detect_text, detection_evidence, detection_findings
+from licscan.detect.fingerprint import shingles
+from licscan.detect.normalize import tokens
+from licscan.detect.relatives import (
+    Relative,
+    Relatives,
+    RelativesError,
+    decode_relatives,
+    default_relatives,
+    encode_relatives,
+)
+from licscan.licensedb import LicenseDB, load_database
+
+TEXTS = Path(__file__).parent / "corpus" / "texts"
+
+@pytest.fixture(scope="module")
+def db() -> LicenseDB:
+    return load_database()
+
+
+def corpus(name: str) -> str:
+    return (TEXTS / name).read_text(encoding="utf-8")
+
+
+# Written the way BSD-3-Clause-No-Military is: BSD-3-Clause whole, then a
+# military-use disclaimer ScanCode files as "Free Restricted".
+NO_MILITARY = "bsd-3-clause-no-military-style.txt"
+RELATIVE = "LicenseRef-example-bsd-no-military"
+
+
+def bsd_parts() -> tuple[str, str]:
+    """The stricter text, and a passage of it that is BSD-3-Clause's wording (clause 3 and the disclaimer)."""
+    text = corpus(NO_MILITARY)
+    return text, text[text.index("3. Neither") : text.index("YOU ACKNOWLEDGE")]
+
+
+def relative_of(text: str, name: str = RELATIVE, rank: int = 2) -> Relatives:
+    return Relatives.build([(Relative(name, rank, "Free Restricted", "test"), set(shingles(tokens(text))))])
+
+
+def test_the_passage_alone_reads_as_the_permissive_licence(db: LicenseDB) -> None:
+    # What the rule corrects: without relatives, the passage is BSD-3-Clause.
+    _, passage = bsd_parts()
+    assert detect_text(passage, db, relatives=Relatives.empty()).license_id == "bsd-3-clause"
+
+
+def test_an_excerpt_a_stricter_relative_holds_is_unknown(db: LicenseDB) -> None:
+    text, passage = bsd_parts()
+    found = detect_text(passage, db, relatives=relative_of(text))
+    assert (found.license, found.unknown_reason) == (None, "shared"), found
+    assert found.shared_with == (RELATIVE,)
+    assert found.candidates[0].id == "bsd-3-clause"
+    finding = detection_findings(found)[0]
+    assert finding.code == "license-text-partial" and "bsd-3-clause" in finding.message
+    assert "more restrictive licences hold too" in detection_evidence(found, "file:LICENSE").detail
+
+
+def test_the_stricter_text_whole_is_not_the_permissive_licence(db: LicenseDB) -> None:
+    text, _ = bsd_parts()
+    found = detect_text(text, db, relatives=relative_of(text))
+    assert found.license is None and found.unknown_reason == "restricted"
+    assert found.candidates[0].id == "bsd-3-clause"
+
+
+def test_the_permissive_text_whole_is_still_the_licence(db: LicenseDB) -> None:
+    text, _ = bsd_parts()
+    bsd = text[: text.index("YOU ACKNOWLEDGE")]
+    found = detect_text(bsd, db, relatives=relative_of(text))
+    assert found.license_id == "bsd-3-clause" and found.unknown_reason == ""
+
+
+def test_a_relative_no_stricter_changes_nothing(db: LicenseDB) -> None:
+    text, passage = bsd_parts()
+    found = detect_text(passage, db, relatives=relative_of(text, "LicenseRef-example-permissive", rank=0))
+    assert found.license_id == "bsd-3-clause"
+
+
+def test_a_relative_holding_too_little_of_the_passage_changes_nothing(db: LicenseDB) -> None:
+    text, passage = bsd_parts()
+    # A stricter text holding only the disclaimer, not the clause before it.
+    disclaimer = text[text.index("THIS SOFTWARE IS PROVIDED") :]
+    assert detect_text(passage, db, relatives=relative_of(disclaimer)).license_id == "bsd-3-clause"
+
+
+def test_a_title_naming_the_licence_decides(db: LicenseDB) -> None:
+    text, passage = bsd_parts()
+    found = detect_text("BSD 3-Clause License\n\n" + passage, db, relatives=relative_of(text))
+    assert found.license_id == "bsd-3-clause"
+
+
+def test_the_shipped_relatives_know_the_real_no_military_licence(db: LicenseDB) -> None:
+    _, passage = bsd_parts()
+    found = detect_text(passage, db)
+    assert (found.license, found.unknown_reason) == (None, "shared"), found
+    assert "BSD-3-Clause-No-Military-License" in found.shared_with
+
+
+def test_a_stricter_licence_in_the_database_counts_too(db: LicenseDB) -> None:
+    # Moonshot's modified MIT is a database licence: its fingerprint holds MIT's words.
+    text = corpus("modified-mit-display-clause.md")
+    part = text[text.index("The above copyright notice") : text.index("Our only modification")]
+    found = detect_text(part, db, relatives=Relatives.empty())
+    assert (found.license, found.unknown_reason) == (None, "shared")
+    assert found.shared_with == ("moonshot-modified-mit",)
+    # The whole text is that licence, and the MIT text without the clause is MIT.
+    assert detect_text(text, db).license_id == "moonshot-modified-mit"
+    assert detect_text(text[: text.index("Our only modification")], db).license_id == "mit"
+
+
+def test_the_shipped_relatives_are_texts_the_database_lacks(db: LicenseDB) -> None:
+    table = default_relatives()
+    assert len(table.relatives) >= 100, "scripts/build_fingerprints.py --texts <ScanCode wheel> writes them"
+    names = [r.name for r in table.relatives]
+    assert len(set(names)) == len(names)
+    spdx = {lic.spdx_id.lower() for lic in db.licenses if lic.spdx_id}
+    assert not [n for n in names if n.lower() in spdx]
+    assert {r.rank for r in table.relatives} <= {1, 2, 3}
+    assert "BSD-3-Clause-No-Military-License" in names
+
+
+def test_round_trip_and_malformed_tables() -> None:
+    table = Relatives.build(
+        [
+            (Relative("A", 1, "Copyleft", "a"), {1, 2, 3}),
+            (Relative("B", 3, "Commercial", "b"), {2, 3, 4}),
+        ]
+    )
+    again = decode_relatives(encode_relatives(table))
+    assert again.relatives == table.relatives
+    assert again.holding([2, 3], 0, lambda n: n) == table.relatives
+    assert [r.name for r in again.holding([2, 3], 1, lambda n: n)] == ["B"]
+    assert [r.name for r in again.holding([1, 2, 3], 0, lambda n: n)] == ["A"]
+    raw = encode_relatives(table)
+    with pytest.raises(RelativesError):
+        decode_relatives(b"not a table")
+    with pytest.raises(RelativesError):
+        decode_relatives(raw[:-3])
+    with pytest.raises(RelativesError):
+        decode_relatives(raw.replace(b'"relatives": [', b'"relatives": [7, ', 1))
