@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from licscan.classify import most_restrictive
+from licscan.intern import shared
 from licscan.lineage.claims import BaseClaim, Plan
 from licscan.text import clip
 from licscan.types import (
@@ -260,5 +261,5 @@ def chain_obligations(declared: Classification, bases: tuple[BaseModel, ...]) ->
             key = (obligation.kind, lic.id, obligation.summary)
             if key not in seen:
                 seen.add(key)
-                out.append(AttachedObligation(obligation, lic.id))
-    return tuple(out)
+                out.append(shared(AttachedObligation(obligation, lic.id)))
+    return shared(tuple(out))  # the same few chains repeat across thousands of models (``licscan.intern``)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from licscan.intern import shared
 from licscan.openness import evidence as ev
 from licscan.openness.licences import PHRASE, open_basis
 from licscan.openness.model import (
@@ -138,7 +139,9 @@ def finish(components: tuple[Component, ...]) -> Openness:
             "OSAID 1.0 also needs the training code and the data information under OSI-approved terms, which "
             "the Hub does not show; licscan never says a model meets it"
         )
-    return Openness(level, components, blocks, osaid, why, mof_class)
+    # Most models of a large scan grade alike: one object per distinct grading (``licscan.intern``).
+    components = tuple(map(shared, components))
+    return shared(Openness(level, components, tuple(map(shared, blocks)), osaid, why, mof_class))
 
 
 def _weights_exist(weights: Component) -> bool:
