@@ -177,22 +177,33 @@ def scan_models(
     verify_text: bool = False,
     openness_refs: bool = False,
 ) -> Any:
-    """The scan every fetching command runs, with the progress display and the reviewed upstream table."""
+    """The scan every fetching command runs, with the progress display and the reviewed upstream table;
+    split across processes when it is large enough to be CPU-bound (``licscan.shards``)."""
+    from licscan import shards
     from licscan.scan import scan
 
-    with progress_printer() as progress:
-        return scan(
-            refs,
-            source,
-            db,
-            jobs=jobs,
-            progress=progress,
-            manifests=tuple(str(m) for m in manifests),
-            warnings=tuple(warnings),
-            verify_text=verify_text,
-            upstreams=load_upstream_table(),
-            openness_refs=openness_refs,
-        )
+    options: dict[str, Any] = {
+        "manifests": tuple(str(m) for m in manifests),
+        "warnings": tuple(warnings),
+        "verify_text": verify_text,
+        "upstreams": load_upstream_table(),
+        "openness_refs": openness_refs,
+    }
+    setting = os.environ.get(shards.ENV)
+    if setting is not None and setting.strip() and not setting.strip().isdigit():
+        warn(f"{shards.ENV}={setting!r} is not a number of processes; ignored")
+    processes = shards.process_count(len(refs), jobs, env=setting)
+    if processes <= 1:
+        with progress_printer() as progress:
+            return scan(refs, source, db, jobs=jobs, progress=progress, **options)
+
+    def run(part: Any, limiter: Any, report: Any) -> Any:
+        return scan(list(part), source, db, jobs=jobs, limiter=limiter, progress=report, **options)
+
+    envelope = scan([], source, db, jobs=jobs, **options)  # no request: the manifests, versions and source
+    return shards.scan_in_processes(
+        refs, run, jobs=jobs, processes=processes, envelope=envelope, display=progress_printer()
+    )
 
 
 DEFAULT_ATTESTATIONS_FILENAME = "openness.yaml"  # looked for in the working directory, like the policy
