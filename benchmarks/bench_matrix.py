@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -16,10 +17,56 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from lowcpu_hub import running, synthetic_repos
 
 
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (Linux ``/proc/<pid>/task/<tid>/children``)."""
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        for task in Path(f"/proc/{p}/task").glob("*/children"):
+            with contextlib.suppress(OSError):  # the process ended meanwhile
+                todo.extend(int(c) for c in task.read_text().split())
+    return found
+
+
+def _pss_kib(pid: int) -> int:
+    """Proportional set size: a page shared by the forked processes counts once in their sum."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+class TreeMemory:
+    """Peak of the summed PSS of a process and its children, sampled ten times a second: the
+    memory a scan split across processes takes (``ru_maxrss`` is only its largest process's)."""
+
+    def __init__(self, pid: int) -> None:
+        import threading
+
+        self.pid, self.peak = pid, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            self.peak = max(self.peak, sum(_pss_kib(p) for p in _tree(self.pid)))
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak / 1024
+
+
 def run_licscan(
     url: str, manifest: Path, jobs: str, src: Path, cache: Path | None, python: str = sys.executable
-) -> tuple[float, float, float, int]:
-    """(wall s, CPU s, peak RSS MiB, exit code) of one ``licscan scan`` in a subprocess."""
+) -> tuple[float, float, float, float, int]:
+    """(wall s, CPU s, peak RSS MiB of its largest process, peak PSS MiB of all its processes, exit code)
+    of one ``licscan scan`` in a subprocess."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGING"))}
     # A fresh client home each run: huggingface_hub's own file cache would otherwise answer later runs.
     home = tempfile.mkdtemp(prefix="hf-home-", dir=manifest.parent)
@@ -43,10 +90,11 @@ def run_licscan(
     start = time.perf_counter()
     # cwd: ``python -m`` puts the working directory first on sys.path, ahead of PYTHONPATH.
     proc = subprocess.Popen(cmd, env=env, cwd=manifest.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    memory = TreeMemory(proc.pid)
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - start
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, memory.stop(), proc.returncode
 
 
 def reference(url: str, requests: list[tuple[str, str]], jobs: int) -> tuple[float, float]:
@@ -108,7 +156,7 @@ def matrix(
     print(f"licscan at {src} ({python}); low-CPU Hub, {latency * 1000:.0f} ms latency per answer")
     header = (
         f"{'models':>6} {'jobs':>5} {'run':<5} {'reqs':>6} {'floor s':>8} {'ref s':>7} {'licscan s':>9} "
-        f"{'x floor':>7} {'x ref':>6} {'cpu ms/model':>12} {'ref cpu':>7} {'rss MiB':>8} {'exit':>4}"
+        f"{'x floor':>7} {'x ref':>6} {'cpu ms/model':>12} {'ref cpu':>7} {'rss MiB':>8} {'all MiB':>8} {'exit':>4}"
     )
     print(header)
     for size in sizes:
@@ -123,7 +171,7 @@ def matrix(
                 if jobs == "auto" and not auto:
                     continue
                 hub.log.clear()
-                wall, cpu, rss, code = run_licscan(hub.url, manifest, jobs, src, None, python)
+                wall, cpu, rss, tree, code = run_licscan(hub.url, manifest, jobs, src, None, python)
                 made = list(hub.log)
                 concurrency = 64 if jobs == "auto" else int(jobs)  # auto's cap: the best it may reach
                 floor = math.ceil(len(made) / concurrency) * latency
@@ -131,7 +179,7 @@ def matrix(
                 print(
                     f"{size:>6} {jobs:>5} {'cold':<5} {len(made):>6} {floor:>8.1f} {ref:>7.1f} {wall:>9.1f} "
                     f"{wall / floor:>7.2f} {wall / ref:>6.2f} {cpu * 1000 / size:>12.2f} {ref_cpu * 1000 / size:>7.2f} "
-                    f"{rss:>8.0f} {code:>4}",
+                    f"{rss:>8.0f} {tree:>8.0f} {code:>4}",
                     flush=True,
                 )
                 if not warm:
@@ -139,9 +187,9 @@ def matrix(
                 cache = Path(tmp) / f"cache-{jobs}"
                 run_licscan(hub.url, pinned, jobs, src, cache, python)  # fills the cache
                 hub.log.clear()
-                wall, cpu, rss, code = run_licscan(hub.url, pinned, jobs, src, cache, python)
+                wall, cpu, rss, tree, code = run_licscan(hub.url, pinned, jobs, src, cache, python)
                 print(
                     f"{size:>6} {jobs:>5} {'warm':<5} {len(hub.log):>6} {'-':>8} {'-':>7} {wall:>9.1f} "
-                    f"{'-':>7} {'-':>6} {cpu * 1000 / size:>12.2f} {'-':>7} {rss:>8.0f} {code:>4}",
+                    f"{'-':>7} {'-':>6} {cpu * 1000 / size:>12.2f} {'-':>7} {rss:>8.0f} {tree:>8.0f} {code:>4}",
                     flush=True,
                 )
