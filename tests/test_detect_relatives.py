@@ -151,3 +151,24 @@ def test_round_trip_and_malformed_tables() -> None:
         decode_relatives(raw[:-3])
     with pytest.raises(RelativesError):
         decode_relatives(raw.replace(b'"relatives": [', b'"relatives": [7, ', 1))
+
+
+def test_a_grant_under_the_licence_s_own_name_decides(db: LicenseDB) -> None:
+    # The header of countless source files and cards. Source-available licences (FSL-1.1-ALv2, ...)
+    # quote it as their future licence, but a passage that grants under Apache's name is Apache's.
+    notice = (
+        "Copyright 2024 The HuggingFace Team. All rights reserved.\n\n"
+        'Licensed under the Apache License, Version 2.0 (the "License");\n'
+        "you may not use this file except in compliance with the License.\n"
+        "You may obtain a copy of the License at\n\n"
+        "    http://www.apache.org/licenses/LICENSE-2.0\n\n"
+        "Unless required by applicable law or agreed to in writing, software\n"
+        'distributed under the License is distributed on an "AS IS" BASIS,\n'
+        "WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.\n"
+        "See the License for the specific language governing permissions and\n"
+        "limitations under the License.\n"
+    )
+    assert detect_text(notice, db).license_id == "apache-2.0"
+    # The same words as a stricter text's mention of Apache are not a grant.
+    mention = notice.replace("Licensed under the Apache", "This licence is based on the Apache")
+    assert detect_text(mention, db).license_id != "apache-2.0"

@@ -104,6 +104,11 @@ def counts_as_own(words: Sequence[bytes], at: int, length: int, starts: Callable
     line = starts().get(at)  # computed on first need: most texts name nothing outside their licence
     if line is not None and line <= length + TITLE_EXTRA:
         return True
+    return granted(words, at)
+
+
+def granted(words: Sequence[bytes], at: int) -> bool:
+    """The words before position ``at`` grant under the name that starts there ("licensed under the X")."""
     before = b" " + b" ".join(words[max(0, at - BEFORE) : at]) + b" "
     return any(cue in before for cue in _GRANT)
 

@@ -35,12 +35,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, cast
 
-from licscan.detect.context import counts_as_own, is_mention, listed, looks_like_code
+from licscan.detect.context import counts_as_own, granted, is_mention, listed, looks_like_code
 from licscan.detect.departures import PRESENT, Departures, Source, departures, unexplained_terms
 from licscan.detect.fingerprint import SHINGLE, Fingerprints, Variant, default_fingerprints, shingles
 from licscan.detect.index import Index, Phrase, index_for
 from licscan.detect.modified import Alignment, align, verbatim
-from licscan.detect.normalize import line_starts, tokens
+from licscan.detect.normalize import line_starts, phrase_key, tokens
 from licscan.detect.relatives import Relatives, default_relatives
 from licscan.licensedb import LicenseDB
 from licscan.types import License, LicenseClass
@@ -192,13 +192,33 @@ def detect_text(
     if _inside_larger(best, scores, idx, per_mask):
         return _unknown(best, ranked, unique, "departs")
     found = _found(text, words, hashes, idx, best, ranked, unique, known, whole)
-    if _partial(found, best, present) and not best.titled and not best.named_at:
+    if _partial(found, best, present) and not (best.titled or best.named_at or _grants_under(words, best.license)):
         if relatives is None:
             relatives = default_relatives() if fingerprints is None else Relatives.empty()
         stricter = _stricter_holders(best, ranked, idx, per_mask, present, relatives)
         if stricter:
             return replace(_unknown(best, ranked, unique, "shared", coverage=found.coverage), shared_with=stricter)
     return found
+
+
+def _grants_under(words: list[bytes], lic: License | None) -> bool:
+    """The input grants under ``lic``'s own name ("Licensed under the Apache License, Version 2.0",
+    the notice that source-available licences quote as their future licence): it says which licence
+    it is, whatever stricter texts quote it. Only on the rare path of a shared excerpt."""
+    if lic is None:
+        return False
+    joined = b" " + b" ".join(words) + b" "
+    for name in {lic.name, lic.spdx_id or "", *lic.aliases}:
+        key = phrase_key(name)
+        if len(key) < 6:  # "mit", "bsd-3": as bare words, too common to be a grant
+            continue
+        start = joined.find(b" " + key + b" ")
+        while start >= 0:
+            at = joined.count(b" ", 0, start + 1) - 1  # word index of the match
+            if granted(words, at) and not is_mention(words, at):
+                return True
+            start = joined.find(b" " + key + b" ", start + 1)
+    return False
 
 
 def _held(matched: int) -> float:
@@ -225,7 +245,7 @@ def _stricter_holders(
     shares with ``best``'s (BSD-3-Clause's clauses inside the no-military
     licence, MIT's grant inside Moonshot's modified MIT). A part of the text
     cannot tell them apart; the whole text can, and an excerpt "titled" or
-    granted under ``best``'s own name says which it is. "All" is ``OWN_SHARE``
+    granted under ``best``'s own name (``_grants_under``) says which it is. "All" is ``OWN_SHARE``
     of it: copies of one text differ in a placeholder ("copyright holder",
     "<organization>") or a word, which says nothing of which text it is."""
     assert best.license is not None
