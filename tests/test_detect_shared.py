@@ -131,6 +131,14 @@ def _titled(text: str, license_id: str, db: LicenseDB) -> bool:
     return any((lic := db.lookup(line)) is not None and lic.id == license_id for line in lines)
 
 
+def _grants(text: str, license_id: str, db: LicenseDB) -> bool:
+    """The text grants under the licence's name ("Licensed under the Apache License, Version 2.0")."""
+    lic = db.get(license_id)
+    assert lic is not None
+    flat = " ".join(text.split()).lower()
+    return any(f"licensed under the {name.lower()}" in flat for name in (lic.name, *lic.aliases))
+
+
 def _stricter(text: str, license_id: str, db: LicenseDB, fps: Fingerprints) -> set[str]:
     """More restrictive licences whose canonical text holds 90 % (and all but 4)
     of the shingles of ``text`` this licence holds."""
@@ -167,11 +175,12 @@ def test_excerpt(name: str, where: float, db: LicenseDB, fps: Fingerprints) -> N
     part = excerpt(text, where=where)
     found = detect_text(part, db, fingerprints=fps)
     stricter = _stricter(part, license_id, db, fps)
-    if stricter and not _titled(part, license_id, db):
+    if stricter and not _titled(part, license_id, db) and not _grants(part, license_id, db):
         # A stricter licence's text holds the passage too (CC BY 4.0's
         # sections inside CC BY-NC 4.0's, Apache's inside Falcon's): reading
         # it as the permissive licence would be the guess never to make.
-        # (Unless a title line names the licence: then the text says which it is.)
+        # (Unless a title line names the licence, or the passage grants under its name
+        # (Apache's appendix notice): then the text says which it is.)
         assert found.license is None, found
         if found.unknown_reason == "shared":
             assert set(found.shared_with) == stricter
