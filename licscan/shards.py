@@ -10,7 +10,9 @@ slice), each slice scanned by a forked child with its share of ``--jobs``,
 and the results are joined in manifest order. A slice's answers are the
 same as a single scan's: each child fetches, follows lineage and classifies
 its models exactly as ``scan`` does, so only a base two slices share is
-asked for twice.
+asked for twice. What stays serial is the hand-over of the results at the
+end and the parent's report: streaming results while a child builds them,
+and rendering each slice's JSON in its child, would overlap both.
 
 Forking (not spawning) keeps the database, the source and every import of
 the parent, at no cost. It is done only on Linux with no other thread
