@@ -172,3 +172,17 @@ def test_a_grant_under_the_licence_s_own_name_decides(db: LicenseDB) -> None:
     # The same words as a stricter text's mention of Apache are not a grant.
     mention = notice.replace("Licensed under the Apache", "This licence is based on the Apache")
     assert detect_text(mention, db).license_id != "apache-2.0"
+
+
+def test_a_real_non_commercial_bsd_licence_whole_and_cut(db: LicenseDB) -> None:
+    # The CBCR License 1.0, as braindecode's EEG-Deformer source carries it (a sibling of NTU's
+    # S-Lab licence): BSD-3-Clause with "for non-commercial purpose" in its grant. Whole, the
+    # grant's restriction is quoted; the clauses and the disclaimer alone, cut below the grant,
+    # read as BSD-3-Clause before relatives, and now as what they are: words stricter texts share.
+    text = corpus("cbcr-license-1.0.txt")
+    whole = detect_text(text, db)
+    assert (whole.license, whole.unknown_reason) == (None, "restricted")
+    assert "commercial use" in whole.restrictions
+    cut = detect_text(text[text.index("1. Redistributions") :], db)
+    assert (cut.license, cut.unknown_reason) == (None, "shared"), cut
+    assert cut.candidates[0].id == "bsd-3-clause"
