@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             permissive.append(f"whole   {ref.key:40} truth {truth or ref.category:28} got {got}{tag}")
         part = excerpt(ref.text, share=0.4)
         got_part = answer(part)
-        if got_part == truth or (got_part is None and truth is not None and _shared(part, truth)):
+        if got_part == truth or (got_part is None and truth is not None and _shared(part, truth, db)):
             excerpt_ok += 1
         if case.rank is not None and (r := rank_of(got_part)) is not None and r < case.rank:
             tag = evidence(part, got_part, case.rank)
@@ -171,11 +171,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _shared(part: str, truth: str) -> bool:
-    """The excerpt is, but for a placeholder or two (``engine._held``), in
+def _shared(part: str, truth: str, db: LicenseDB) -> bool:
+    """The excerpt is, but for a placeholder or two (``engine.holds_passage``), in
     another licence's canonical text too, or in a stricter relative's
     (``licscan.detect.relatives``): no detector can tell which, unknown is right."""
-    from licscan.detect.engine import _held
+    from licscan.detect.engine import holds_passage
     from licscan.detect.fingerprint import default_fingerprints
     from licscan.detect.relatives import default_relatives
 
@@ -188,9 +188,12 @@ def _shared(part: str, truth: str) -> bool:
     if not mine:
         return False
     others = (v for v in fps.variants if v.license_id != truth and v.kind == "license")
-    if any(len(mine & v.hashes) >= _held(len(mine)) for v in others):
-        return True
-    return bool(default_relatives().holding(mine, -1, _held))
+    if any(len(mine & v.hashes) >= holds_passage(len(mine)) for v in others):
+        return True  # another database licence, as strict or not: the engine cannot choose (a tie)
+    lic = db.get(truth)
+    truth_rank = lic.license_class.rank if lic is not None else -1
+    # A relative only when stricter than the truth, as the engine reads them (``_stricter_holders``).
+    return bool(default_relatives().holding(mine, truth_rank, holds_passage(len(mine))))
 
 
 if __name__ == "__main__":

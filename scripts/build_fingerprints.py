@@ -25,6 +25,7 @@ A fingerprint whose reference is not available in this run is kept as it is
 from __future__ import annotations
 
 import argparse
+import math
 import re
 import sys
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from reference_texts import CATEGORY_RANK, Reference, entry_for, read_references  # noqa: E402
 
+from licscan.detect.engine import MIN_SHINGLES, holds_passage  # noqa: E402
 from licscan.detect.fingerprint import OWNERS_FILE, Fingerprints, Variant, decode, encode, encode_owners, shingles  # noqa: E402
 from licscan.detect.normalize import phrase_key, tokens  # noqa: E402
 from licscan.detect.relatives import RELATIVES_FILE, Relative, Relatives, encode_relatives  # noqa: E402
@@ -233,9 +235,9 @@ SAME_DOCUMENT = 0.5  # below: ScanCode's key holds another text (its llama-4 key
 SAME_WORDING = 0.97  # above: the same wording, nothing to add
 
 
-# A stricter text sharing fewer shingles than an excerpt needs (``engine.MIN_SHINGLES``)
-# with a permissive one cannot make an excerpt of it ambiguous.
-MIN_SHARED = 15
+# A stricter text sharing fewer shingles with a permissive one than the shortest excerpt
+# (``MIN_SHINGLES``) needs another text to hold (``holds_passage``) cannot make one ambiguous.
+MIN_SHARED = math.ceil(holds_passage(MIN_SHINGLES))
 
 
 def relatives(db: LicenseDB, references: list[Reference], variants: list[Variant]) -> Relatives:

@@ -19,6 +19,7 @@ import pytest
 from corpus.transforms import excerpt, markdown, rewrap, wrapped
 
 from licscan.detect import Detection, detect_text, load_fingerprints
+from licscan.detect.engine import holds_passage
 from licscan.detect.fingerprint import Fingerprints, shingles
 from licscan.detect.normalize import tokens
 from licscan.licensedb import LicenseDB, load_database
@@ -140,8 +141,8 @@ def _grants(text: str, license_id: str, db: LicenseDB) -> bool:
 
 
 def _stricter(text: str, license_id: str, db: LicenseDB, fps: Fingerprints) -> set[str]:
-    """More restrictive licences whose canonical text holds 90 % (and all but 4)
-    of the shingles of ``text`` this licence holds."""
+    """More restrictive licences whose canonical text holds the shingles of ``text`` this licence holds
+    (``holds_passage``: 90 % of them, and all but four)."""
     present = set(shingles(tokens(text)))
     own = [v for v in fps.variants if v.license_id == license_id and v.kind == "license"]
     mine = max((present & v.hashes for v in own), key=len)
@@ -152,7 +153,7 @@ def _stricter(text: str, license_id: str, db: LicenseDB, fps: Fingerprints) -> s
         if v.kind == "license"
         and (lic := db.get(v.license_id)) is not None
         and lic.license_class.rank > rank
-        and len(mine & v.hashes) >= min(0.9 * len(mine), len(mine) - 4)
+        and len(mine & v.hashes) >= holds_passage(len(mine))
     }
 
 

@@ -32,7 +32,7 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal, cast
 
 from licscan.detect.context import counts_as_own, granted, is_mention, listed, looks_like_code
@@ -40,7 +40,7 @@ from licscan.detect.departures import PRESENT, Departures, Source, departures, u
 from licscan.detect.fingerprint import SHINGLE, Fingerprints, Variant, default_fingerprints, shingles
 from licscan.detect.index import Index, Phrase, index_for
 from licscan.detect.modified import Alignment, align, verbatim
-from licscan.detect.normalize import line_starts, phrase_key, tokens
+from licscan.detect.normalize import joined_words, line_starts, phrase_key, tokens, word_positions
 from licscan.detect.relatives import Relatives, default_relatives
 from licscan.licensedb import LicenseDB
 from licscan.types import License, LicenseClass
@@ -138,8 +138,9 @@ def detect_text(
     ``fingerprints`` defaults to the shipped ones, read on first use; pass
     ``Fingerprints.empty()`` for phrase-only detection. ``relatives`` (the
     stricter texts built on permissive ones, ``detect.relatives``) go with
-    the fingerprints they were built from: the shipped ones by default, none
-    with other fingerprints. The per-database index is built on first use and cached.
+    the fingerprints they were built from: the shipped ones (by default, or
+    passed as ``default_fingerprints()``), none with other fingerprints. The
+    per-database index is built on first use and cached.
     """
     fps = fingerprints if fingerprints is not None else default_fingerprints()
     idx = index_for(db, fps)
@@ -193,11 +194,11 @@ def detect_text(
         return _unknown(best, ranked, unique, "departs")
     found = _found(text, words, hashes, idx, best, ranked, unique, known, whole)
     if _partial(found, best, present) and not (best.titled or best.named_at or _grants_under(words, best.license)):
-        if relatives is None:
-            relatives = default_relatives() if fingerprints is None else Relatives.empty()
+        if relatives is None:  # they go with the fingerprints they were built from: the shipped ones
+            relatives = default_relatives() if fps is default_fingerprints() else Relatives.empty()
         stricter = _stricter_holders(best, ranked, idx, per_mask, present, relatives)
         if stricter:
-            return replace(_unknown(best, ranked, unique, "shared", coverage=found.coverage), shared_with=stricter)
+            return _unknown(best, ranked, unique, "shared", coverage=found.coverage, shared_with=stricter)
     return found
 
 
@@ -207,21 +208,18 @@ def _grants_under(words: list[bytes], lic: License | None) -> bool:
     it is, whatever stricter texts quote it. Only on the rare path of a shared excerpt."""
     if lic is None:
         return False
-    joined = b" " + b" ".join(words) + b" "
+    joined = joined_words(words)
     for name in {lic.name, lic.spdx_id or "", *lic.aliases}:
         key = phrase_key(name)
         if len(key) < 6:  # "mit", "bsd-3": as bare words, too common to be a grant
             continue
-        start = joined.find(b" " + key + b" ")
-        while start >= 0:
-            at = joined.count(b" ", 0, start + 1) - 1  # word index of the match
+        for at in word_positions(joined, b" " + key + b" "):
             if granted(words, at) and not is_mention(words, at):
                 return True
-            start = joined.find(b" " + key + b" ", start + 1)
     return False
 
 
-def _held(matched: int) -> float:
+def holds_passage(matched: int) -> float:
     """Shingles of ``matched`` another text must hold to hold the passage: ``OWN_SHARE``
     (copies of one text differ in a placeholder or a word), and never more than all but
     ``DISCRIMINATING`` at each end (a heading's or a footer's seam with the text is chance)."""
@@ -245,12 +243,13 @@ def _stricter_holders(
     shares with ``best``'s (BSD-3-Clause's clauses inside the no-military
     licence, MIT's grant inside Moonshot's modified MIT). A part of the text
     cannot tell them apart; the whole text can, and an excerpt "titled" or
-    granted under ``best``'s own name (``_grants_under``) says which it is. "All" is ``OWN_SHARE``
-    of it: copies of one text differ in a placeholder ("copyright holder",
-    "<organization>") or a word, which says nothing of which text it is."""
+    granted under ``best``'s own name (``_grants_under``) says which it is.
+    "All" is ``holds_passage``: copies of one text differ in a placeholder
+    ("copyright holder", "<organization>") or a word."""
     assert best.license is not None
     rank = best.license.license_class.rank
-    if best.variant is None or rank < 0:
+    need = holds_passage(best.matched)
+    if best.variant is None or rank < 0 or need <= 0:
         return ()
     mine = 1 << idx.bit[best.variant.name]
     masks = idx.masks
@@ -262,9 +261,10 @@ def _stricter_holders(
         if lic.license_class.rank <= rank:
             continue
         theirs = 1 << idx.bit[s.variant.name]
-        if sum(n for i, n in per_mask.items() if masks[i] & mine and masks[i] & theirs) >= _held(best.matched):
+        if sum(n for i, n in per_mask.items() if masks[i] & mine and masks[i] & theirs) >= need:
             found.append(s.key)
-    related = relatives.holding(present & best.variant.hashes, rank, _held)
+    matched = present & best.variant.hashes
+    related = relatives.holding(matched, rank, holds_passage(len(matched)))
     return (*found, *(r.name for r in related))
 
 
@@ -654,10 +654,7 @@ def _restricting_terms(text: str, words: list[bytes], hashes: list[int], idx: In
     assert best.license is not None
     if best.license.license_class.rank > LicenseClass.COPYLEFT.rank:
         return None  # a restricted licence's own terms restrict: nothing more permissive is claimed
-    own = 0
-    for variant in idx.variants:
-        if variant.license_id == best.key and variant.kind == "license":
-            own |= 1 << idx.bit[variant.name]
+    own = sum(1 << bit for bit in idx.bits_of_key.get(best.key, ()))  # the licence's own texts
     dep = unexplained_terms(Source(text[:MAX_CHARS], words), hashes, idx, own)
     return dep if dep.restrictions else None
 
@@ -690,6 +687,7 @@ def _unknown(
     dep: Departures | None = None,
     changed: tuple[str, ...] = (),
     coverage: float | None = None,
+    shared_with: tuple[str, ...] = (),
 ) -> Detection:
     """Close to ``best`` but not it: ``best`` heads the candidates."""
     others = [s for s in ranked if s is not best and s.policy is None and s.score > 0]
@@ -707,6 +705,7 @@ def _unknown(
         restrictions=tuple(r.reason for r in dep.restrictions) if restricted and dep else (),
         restricted_passages=dep.restricted_passages if restricted and dep else (),
         unknown_reason=reason,
+        shared_with=shared_with,
     )
 
 

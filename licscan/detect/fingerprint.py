@@ -284,8 +284,6 @@ def decode_table(magic: bytes, raw: bytes) -> tuple[dict[str, Any], dict[int, in
         n, m, width = int(header["hashes"]), int(header["masks"]), int(header["width"])
     except (ValueError, KeyError, TypeError):
         return None
-    if not isinstance(header, dict):
-        return None
     body = raw[line_end + 1 :]
     if line_end < 0 or len(body) != 4 * n + 2 * n + width * m:
         return None

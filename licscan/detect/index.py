@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from licscan.detect.fingerprint import Fingerprints, Variant, mask_ids, shingles
-from licscan.detect.normalize import phrase_key
+from licscan.detect.normalize import joined_words, phrase_key, word_positions
 from licscan.licensedb import LicenseDB
 from licscan.types import License
 
@@ -122,13 +122,10 @@ class Index:
         candidates = [p for p in map(phrases.__getitem__, hit) if p.words <= present]  # cheap before substring search
         if not candidates:
             return []
-        joined = b" " + b" ".join(words) + b" "
+        joined = joined_words(words)
         found: list[tuple[Phrase, int]] = []
-        for phrase in candidates:
-            at = joined.find(phrase.key)
-            while at >= 0 and len(found) < 1000:  # a hostile text repeating a title cannot blow this up
-                found.append((phrase, joined.count(b" ", 0, at)))
-                at = joined.find(phrase.key, at + 1)
+        for phrase in candidates:  # at most 1000 in all: a hostile text repeating a title cannot blow this up
+            found.extend((phrase, at) for at in word_positions(joined, phrase.key, 1000 - len(found)))
         return found
 
 

@@ -22,6 +22,7 @@ import html
 import re
 import string
 import unicodedata
+from collections.abc import Iterator, Sequence
 
 # Typographic characters that licence texts and their copies use
 # interchangeably with ASCII ones. NFKC keeps these, so they are mapped here.
@@ -201,3 +202,21 @@ def _continues(line: bytes) -> bool:
 def phrase_key(phrase: str) -> bytes:
     """A phrase as the space-joined words it matches (``b"llama 3 1 community"``)."""
     return b" ".join(tokens(phrase))
+
+
+def joined_words(words: Sequence[bytes]) -> bytes:
+    """``words`` as one string with a space before and after each, for whole-word substring search."""
+    return b" " + b" ".join(words) + b" "
+
+
+def word_positions(joined: bytes, key: bytes, limit: int = 1000) -> Iterator[int]:
+    """The index of the first word of each occurrence of ``key`` (space-led, as ``b" mit license"``)
+    in ``joined`` (``joined_words``), at most ``limit`` of them: a hostile text repeating a name
+    costs one pass, not one per occurrence."""
+    at, words, counted = joined.find(key), 0, 0
+    while at >= 0 and limit > 0:
+        words += joined.count(b" ", counted, at)
+        counted = at
+        yield words
+        limit -= 1
+        at = joined.find(key, at + 1)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,19 +62,16 @@ class Relatives:
     def empty(cls) -> Relatives:
         return cls((), {}, ())
 
-    def holding(self, matched: Iterable[int], rank: int, need: Callable[[int], float]) -> tuple[Relative, ...]:
-        """Relatives stricter than ``rank`` whose text holds ``need(len(matched))`` shingles of ``matched``."""
-        wanted = list(matched)
-        if not self.relatives or not wanted:
+    def holding(self, matched: Iterable[int], rank: int, least: float) -> tuple[Relative, ...]:
+        """Relatives stricter than ``rank`` whose text holds at least ``least`` shingles of ``matched``."""
+        if not self.relatives or least <= 0:  # nothing to hold: held by nothing
             return ()
-        per_mask = Counter(map(self.owners.get, wanted))
-        per_mask.pop(None, None)
-        least = need(len(wanted))
+        per_mask = Counter(mask for mask in map(self.owners.get, matched) if mask is not None)
         if sum(per_mask.values()) < least:
             return ()
         counts = [0] * len(self.relatives)
         for mask_id, n in per_mask.items():
-            mask = self.masks[mask_id]  # type: ignore[index]
+            mask = self.masks[mask_id]
             while mask:
                 low = mask & -mask
                 counts[low.bit_length() - 1] += n
