@@ -188,3 +188,18 @@ def test_a_real_non_commercial_bsd_licence_whole_and_cut(db: LicenseDB) -> None:
     cut = detect_text(text[text.index("1. Redistributions") :], db)
     assert (cut.license, cut.unknown_reason) == (None, "shared"), cut
     assert cut.candidates[0].id == "bsd-3-clause"
+
+
+def test_a_stricter_licence_sharing_little_with_the_input_still_counts(db: LicenseDB) -> None:
+    # Twenty words of Llama 3's attribution clause: licences sharing this few shingles with an input are
+    # held back from scoring, yet Chameleon's research licence and Stability's non-commercial one hold
+    # the whole passage. Reading it as Llama 3 would choose the least restrictive of them.
+    text = Path(__file__).resolve().parents[2] / "shared" / "data" / "license-texts" / "llama3.txt"
+    if not text.is_file():
+        pytest.skip(f"{text} not present: Meta's Llama 3 licence is read from ../shared")
+    passage = " ".join(text.read_text(encoding="utf-8").split()[445:465])
+    assert passage.startswith("that you distribute the following attribution notice")
+    found = detect_text(passage, db)
+    assert (found.license, found.unknown_reason) == (None, "shared"), found
+    assert {"chameleon-research-license", "stabilityai-nc-community"} <= set(found.shared_with)
+    assert found.candidates[0].id == "llama3"

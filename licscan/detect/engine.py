@@ -196,7 +196,7 @@ def detect_text(
     if _partial(found, best, present) and not (best.titled or best.named_at or _grants_under(words, best.license)):
         if relatives is None:  # they go with the fingerprints they were built from: the shipped ones
             relatives = default_relatives() if fps is default_fingerprints() else Relatives.empty()
-        stricter = _stricter_holders(best, ranked, idx, per_mask, present, relatives)
+        stricter = _stricter_holders(best, idx, per_mask, present, relatives)
         if stricter:
             return _unknown(best, ranked, unique, "shared", coverage=found.coverage, shared_with=stricter)
     return found
@@ -237,7 +237,7 @@ def _partial(found: Detection, best: _Score, present: set[int]) -> bool:
 
 
 def _stricter_holders(
-    best: _Score, ranked: list[_Score], idx: Index, per_mask: Counter[int], present: set[int], relatives: Relatives
+    best: _Score, idx: Index, per_mask: Counter[int], present: set[int], relatives: Relatives
 ) -> tuple[str, ...]:
     """Licences more restrictive than ``best`` whose texts hold all the input
     shares with ``best``'s (BSD-3-Clause's clauses inside the no-military
@@ -245,7 +245,9 @@ def _stricter_holders(
     cannot tell them apart; the whole text can, and an excerpt "titled" or
     granted under ``best``'s own name (``_grants_under``) says which it is.
     "All" is ``holds_passage``: copies of one text differ in a placeholder
-    ("copyright holder", "<organization>") or a word."""
+    ("copyright holder", "<organization>") or a word. Every variant is
+    counted, not only the scored ones: a licence held back for sharing few
+    shingles with the input may hold all of a short excerpt."""
     assert best.license is not None
     rank = best.license.license_class.rank
     need = holds_passage(best.matched)
@@ -253,19 +255,16 @@ def _stricter_holders(
         return ()
     mine = 1 << idx.bit[best.variant.name]
     masks = idx.masks
-    found = []
-    for s in ranked:
-        lic = s.license
-        if s is best or s.variant is None or s.policy is not None or lic is None or lic.family:
+    shared = idx.counts({i: n for i, n in per_mask.items() if masks[i] & mine})
+    held: dict[str, int] = {}
+    for (key, policy, lic), n in zip(idx.targets, shared, strict=True):
+        if n < need or policy is not None or lic is None or lic.family or key == best.key:
             continue
-        if lic.license_class.rank <= rank:
-            continue
-        theirs = 1 << idx.bit[s.variant.name]
-        if sum(n for i, n in per_mask.items() if masks[i] & mine and masks[i] & theirs) >= need:
-            found.append(s.key)
+        if lic.license_class.rank > rank:
+            held[key] = max(n, held.get(key, 0))
     matched = present & best.variant.hashes
     related = relatives.holding(matched, rank, holds_passage(len(matched)))
-    return (*found, *(r.name for r in related))
+    return (*sorted(held, key=lambda k: (-held[k], k)), *(r.name for r in related))
 
 
 def _inside_larger(best: _Score, scores: dict[str, _Score], idx: Index, per_mask: Counter[int]) -> bool:
