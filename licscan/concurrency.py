@@ -97,8 +97,10 @@ class Adaptive:
         self._clean = 0
 
 
-def limiter_for(jobs: int | str) -> Fixed | Adaptive:
-    """The limiter ``--jobs`` asks for: a number, or ``auto``."""
+def limiter_for(jobs: int | str, *, share: int = 1, index: int = 0) -> Fixed | Adaptive:
+    """The limiter ``--jobs`` asks for (a number, or ``auto``); with ``share`` processes scanning
+    together (``licscan.shards``), process ``index``'s part of it: together they never exceed one."""
     if jobs == "auto":
-        return Adaptive()
-    return Fixed(int(jobs))
+        return Adaptive(start=max(1, AUTO_START // share), cap=max(1, AUTO_CAP // share))
+    total = int(jobs)
+    return Fixed(total // share + (1 if index < total % share else 0))

@@ -456,17 +456,28 @@ def scan(
 
     results = tuple(result_for(ref) for ref in refs if ref.repo_type != DATASET)
     datasets = tuple(dataset_for(ref) for ref in refs if ref.repo_type == DATASET)
+    envelope = scan_envelope(source, db, manifests=manifests, warnings=warnings, now=now)
+    return replace(envelope, models=results, datasets=datasets, lookups=dict(fetcher.lookups))
+
+
+def scan_envelope(
+    source: MetadataSource,
+    db: LicenseDB,
+    *,
+    manifests: tuple[str, ...] = (),
+    warnings: tuple[str, ...] = (),
+    now: _dt.datetime | None = None,
+) -> ScanResult:
+    """A scan of no model: what a result says besides its models (manifests, versions, source, time)."""
     stamp = (now or _dt.datetime.now(_dt.timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
     return ScanResult(
-        models=results,
+        models=(),
         manifests=manifests,
         tool_version=__version__,
         database_version=db.version,
         generated_at=stamp,
         source=source.description,
         warnings=warnings,
-        datasets=datasets,
-        lookups=dict(fetcher.lookups),
     )
 
 
@@ -607,5 +618,6 @@ __all__ = [
     "classify_repo_card",
     "record_key",
     "scan",
+    "scan_envelope",
     "table_classification",
 ]

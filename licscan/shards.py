@@ -27,12 +27,13 @@ import sys
 import threading
 import time
 import traceback
+from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
-from licscan.concurrency import AUTO_CAP, AUTO_START, Adaptive, Fixed
+from licscan.concurrency import limiter_for
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -46,19 +47,25 @@ MAX_PROCESSES = 4  # the Hub sees the same total concurrency; more processes onl
 ENV = "LICSCAN_PROCESSES"  # a number: exactly that many (1: one process); unset: by cores and size
 PROGRESS_SECONDS = 0.1  # a child reports its progress at most this often
 
-Run = Callable[[Sequence["ModelRef"], Any, "Progress"], "ScanResult"]  # (slice, limiter, progress) -> result
+# (slice, limiter, progress, warn) -> the slice's result
+Run = Callable[[Sequence["ModelRef"], Any, "Progress", Callable[[str], None]], "ScanResult"]
+
+
+def requested(env: str | None) -> int | None:
+    """The number of processes ``LICSCAN_PROCESSES`` asks for; None when unset, blank or not a number."""
+    if env is None or not env.strip():
+        return None
+    try:
+        return max(1, int(env))
+    except ValueError:
+        return None
 
 
 def process_count(models: int, jobs: int | str, *, cpus: int | None = None, env: str | None = None) -> int:
     """How many processes a scan of ``models`` models uses (1: no split)."""
     if not _can_fork():
         return 1
-    wanted: int | None = None
-    if env is not None and env.strip():
-        try:
-            wanted = max(1, int(env))
-        except ValueError:
-            wanted = None  # not a number: decided as if unset (the CLI warns)
+    wanted = requested(env)
     if wanted is None:
         if models < MIN_MODELS:
             return 1
@@ -66,14 +73,6 @@ def process_count(models: int, jobs: int | str, *, cpus: int | None = None, env:
     if isinstance(jobs, int):
         wanted = min(wanted, jobs)  # every process needs a job of its own
     return max(1, min(wanted, models))
-
-
-def limiter_for_slice(jobs: int | str, processes: int, index: int) -> Fixed | Adaptive:
-    """Slice ``index``'s share of ``--jobs``: the processes together never exceed what one would use."""
-    if jobs == "auto":
-        return Adaptive(start=max(1, AUTO_START // processes), cap=max(1, AUTO_CAP // processes))
-    total = int(jobs)
-    return Fixed(total // processes + (1 if index < total % processes else 0))
 
 
 def slices(refs: Sequence[ModelRef], processes: int) -> list[Sequence[ModelRef]]:
@@ -94,15 +93,19 @@ def scan_in_processes(
     *,
     jobs: int | str,
     processes: int,
-    envelope: ScanResult,
+    envelope: Callable[[], ScanResult],
     display: AbstractContextManager[Progress] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> ScanResult:
     """``run`` over each slice of ``refs`` in a forked child, joined into one result in manifest order.
 
-    ``envelope`` is the scan of no model (its manifests, versions, source and
-    warnings): the joined result is it with every slice's models. ``display``,
-    the parent's progress display, is entered only once the children are
-    forked (it may start a thread, and a process is forked with none).
+    ``envelope()`` is the scan of no model (``licscan.scan.scan_envelope``: its
+    manifests, versions, source, warnings and time), made once the slices are
+    in: the joined result is it with every slice's models. ``display``, the
+    parent's progress display, is entered only once the children are forked
+    (it may start a thread, and a process is forked with none). What a child
+    warns of reaches ``warn`` in the parent, so a warning said once is said
+    once, not once per process.
 
     A child that fails (a licscan bug, killed by the system) costs only its
     slice: those models are ``internal-error`` results, the others stand.
@@ -116,14 +119,14 @@ def scan_in_processes(
     children = []
     for index, part in enumerate(parts):
         mine, theirs = context.Pipe(duplex=False)
-        limiter = limiter_for_slice(jobs, processes, index)
+        limiter = limiter_for(jobs, share=processes, index=index)
         child = context.Process(target=_child, args=(theirs, run, part, limiter), daemon=True)
         child.start()
         theirs.close()
         children.append((child, mine))
     try:
         with display if display is not None else nullcontext() as progress:
-            results = _collect(children, progress)
+            results = _collect(children, progress, warn)
     except BaseException:
         for child, _ in children:
             if child.is_alive():
@@ -133,7 +136,7 @@ def scan_in_processes(
         for child, conn in children:
             conn.close()
             child.join(timeout=5)
-    return _join([_or_failed(part, results.get(i)) for i, part in enumerate(parts)], envelope)
+    return _join(list(zip(parts, results, strict=True)), envelope())
 
 
 def _child(conn: Connection, run: Run, part: Sequence[ModelRef], limiter: Any) -> None:
@@ -147,8 +150,11 @@ def _child(conn: Connection, run: Run, part: Sequence[ModelRef], limiter: Any) -
             last = now
             conn.send(("progress", done, total, label))
 
+    def warn(message: str) -> None:
+        conn.send(("warning", message))
+
     try:
-        result = run(part, limiter, report)
+        result = run(part, limiter, report, warn)
         conn.send(("result", result))
     except KeyboardInterrupt:  # Ctrl-C reached the whole process group: the parent reports it
         os._exit(130)
@@ -158,18 +164,20 @@ def _child(conn: Connection, run: Run, part: Sequence[ModelRef], limiter: Any) -
         conn.close()
 
 
-def _collect(children: list[tuple[Any, Connection]], progress: Progress | None) -> dict[int, Any]:
-    """Read every child's messages until each has sent its result or gone."""
+def _collect(
+    children: list[tuple[Any, Connection]], progress: Progress | None, warn: Callable[[str], None] | None
+) -> list[ScanResult | Exception]:
+    """Read every child's messages until each has sent its result or gone; a child that failed is the exception."""
     from multiprocessing.connection import wait
 
-    index = {id(conn): i for i, (_, conn) in enumerate(children)}
+    index = {conn: i for i, (_, conn) in enumerate(children)}
     counts = [(0, 0)] * len(children)
-    results: dict[int, Any] = {}
-    open_ = [conn for _, conn in children]
+    results: dict[int, ScanResult | Exception] = {}
+    open_ = list(index)
     while open_:
         for ready in wait(open_):
             conn = cast("Connection", ready)
-            i = index[id(conn)]
+            i = index[conn]
             try:
                 message: tuple[Any, ...] = conn.recv()
             except (EOFError, OSError):
@@ -179,42 +187,39 @@ def _collect(children: list[tuple[Any, Connection]], progress: Progress | None) 
                     results[i] = RuntimeError(f"a scan process ended without a result (exit {child.exitcode})")
                 open_.remove(conn)
                 continue
+            except Exception as exc:  # a result that does not unpickle costs its slice, not the scan
+                results[i] = exc
+                continue
             if message[0] == "progress" and progress is not None:
                 counts[i] = (message[1], message[2])
                 progress(sum(d for d, _ in counts), sum(t for _, t in counts), message[3])
+            elif message[0] == "warning" and warn is not None:
+                warn(message[1])
             elif message[0] == "result":
                 results[i] = message[1]
             elif message[0] == "error":
                 results[i] = RuntimeError(message[1])
-    return results
+    return [results[i] for i in range(len(children))]
 
 
-def _or_failed(part: Sequence[ModelRef], found: Any) -> ScanResult | list[Any]:
-    if found is not None and not isinstance(found, Exception):
-        return found  # type: ignore[no-any-return]
+def _join(parts: list[tuple[Sequence[ModelRef], ScanResult | Exception]], envelope: ScanResult) -> ScanResult:
+    """The slices' models and datasets, in order, in ``envelope``; a failed slice's are internal-error results."""
     from licscan.scan import failed_result
-
-    exc = found if isinstance(found, Exception) else RuntimeError("a scan process sent no result")
-    return [failed_result(ref, None, exc) for ref in part]
-
-
-def _join(parts: list[Any], envelope: ScanResult) -> ScanResult:
-    """The slices' models and datasets (a failed slice: its failed results), in order, in ``envelope``."""
     from licscan.types import DATASET
 
     models: list[Any] = []
     datasets: list[Any] = []
-    lookups: dict[str, int] = dict(envelope.lookups)
-    for part in parts:
-        if isinstance(part, list):
-            models.extend(r for r in part if r.ref.repo_type != DATASET)
-            datasets.extend(r for r in part if r.ref.repo_type == DATASET)
+    lookups: Counter[str] = Counter()
+    for part, found in parts:
+        if isinstance(found, Exception):
+            failed = [failed_result(ref, None, found) for ref in part]
+            models.extend(r for r in failed if r.ref.repo_type != DATASET)
+            datasets.extend(r for r in failed if r.ref.repo_type == DATASET)
             continue
-        models.extend(part.models)
-        datasets.extend(part.datasets)
-        for kind, n in part.lookups.items():
-            lookups[kind] = lookups.get(kind, 0) + n
-    return replace(envelope, models=tuple(models), datasets=tuple(datasets), lookups=lookups)
+        models.extend(found.models)
+        datasets.extend(found.datasets)
+        lookups.update(found.lookups)
+    return replace(envelope, models=tuple(models), datasets=tuple(datasets), lookups=dict(lookups))
 
 
 def _can_fork() -> bool:
@@ -228,4 +233,4 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
-__all__ = ["ENV", "MIN_MODELS", "limiter_for_slice", "process_count", "scan_in_processes", "slices"]
+__all__ = ["ENV", "MIN_MODELS", "process_count", "requested", "scan_in_processes", "slices"]

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from licscan import shards
-from licscan.concurrency import AUTO_CAP, AUTO_START, Adaptive, Fixed
+from licscan.concurrency import AUTO_CAP, AUTO_START, Adaptive, Fixed, limiter_for
 from licscan.types import DATASET, ModelRef
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="licscan forks scan processes on Linux")
@@ -70,12 +70,22 @@ def test_no_fork_where_it_is_unsafe(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_processes_share_the_concurrency_one_would_use() -> None:
-    parts = [shards.limiter_for_slice(64, 2, i) for i in range(2)]
+    parts = [limiter_for(64, share=2, index=i) for i in range(2)]
     assert all(isinstance(p, Fixed) for p in parts) and sum(p.limit() for p in parts) == 64
-    odd = [shards.limiter_for_slice(5, 2, i).limit() for i in range(2)]
+    odd = [limiter_for(5, share=2, index=i).limit() for i in range(2)]
     assert odd == [3, 2]
-    auto = shards.limiter_for_slice("auto", 2, 0)
+    auto = limiter_for("auto", share=2, index=0)
     assert isinstance(auto, Adaptive) and auto.cap == AUTO_CAP // 2 and auto.start == AUTO_START // 2
+    alone = limiter_for("auto")
+    assert isinstance(alone, Adaptive) and (alone.start, alone.cap) == (AUTO_START, AUTO_CAP)
+
+
+@pytest.mark.parametrize(
+    ("setting", "wanted"), [(None, None), ("", None), (" 3 ", 3), ("0", 1), ("-2", 1), ("+2", 2), ("many", None)]
+)
+def test_one_reading_of_the_setting(setting: str | None, wanted: int | None) -> None:
+    # The CLI warns exactly when this is None for a non-blank value; process_count uses the same reading.
+    assert shards.requested(setting) == wanted
 
 
 def test_slices_are_contiguous_and_cover_every_model() -> None:
@@ -122,10 +132,13 @@ def test_a_failed_process_costs_only_its_slice(tmp_path: Path) -> None:
         from licscan.types import ModelRef, ScanResult
 
         refs = [ModelRef(f"org/m{i}", None, "m.txt", i + 1) for i in range(6)]
-        envelope = ScanResult(models=(), manifests=("m.txt",), tool_version="t", database_version="d",
+
+        def envelope():
+            return ScanResult(models=(), manifests=("m.txt",), tool_version="t", database_version="d",
                               generated_at="now", source="test")
 
-        def run(part, limiter, report):
+        def run(part, limiter, report, warn):
+            warn("the cache is read-only")  # every slice says it: the parent says it once
             if part[0].repo_id == "org/m2":
                 raise ZeroDivisionError("slice two exploded")
             if part[0].repo_id == "org/m4":
@@ -137,15 +150,22 @@ def test_a_failed_process_costs_only_its_slice(tmp_path: Path) -> None:
                               manifests=(), tool_version="t", database_version="d", generated_at="x",
                               source="test", lookups={"model_info": len(part)})
 
-        seen = []
+        seen, warned = [], []
         class Display:
             def __enter__(self): return lambda d, t, label: seen.append((d, t))
             def __exit__(self, *a): return None
 
-        result = shards.scan_in_processes(refs, run, jobs="auto", processes=3, envelope=envelope, display=Display())
+        def warn_once(message):
+            if message not in warned:
+                warned.append(message)
+
+        result = shards.scan_in_processes(
+            refs, run, jobs="auto", processes=3, envelope=envelope, display=Display(), warn=warn_once
+        )
         print(json.dumps({
             "models": [[m.ref.repo_id, m.findings[0].message] for m in result.models],
             "lookups": dict(result.lookups), "manifests": list(result.manifests), "seen": seen,
+            "warned": warned, "generated_at": result.generated_at,
         }))
         """
     )
@@ -158,7 +178,9 @@ def test_a_failed_process_costs_only_its_slice(tmp_path: Path) -> None:
     assert "ZeroDivisionError: slice two exploded" in models["org/m2"] and "licscan bug" in models["org/m3"]
     assert "ended without a result (exit 9)" in models["org/m4"] and "exit 9" in models["org/m5"]
     assert out["lookups"] == {"model_info": 2} and out["manifests"] == ["m.txt"]
+    assert out["generated_at"] == "now"  # the envelope, made once the slices are in
     assert [2, 2] in out["seen"]  # the survivor's progress reached the parent's display
+    assert out["warned"] == ["the cache is read-only"]
 
 
 @pytest.mark.parametrize("group", [False, True], ids=["parent-only", "whole-group"])
@@ -190,9 +212,15 @@ def test_ctrl_c_stops_every_process(hostile_hub: Any, tmp_path: Path, group: boo
             os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == 130, stderr
     assert "licscan: interrupted" in stderr and "Traceback" not in stderr
-    time.sleep(0.2)
-    leftover = subprocess.run(["pgrep", "-s", str(proc.pid)], capture_output=True, text=True, check=False)
-    assert leftover.stdout.strip() == "", "no scan process outlives the run"
+    # The parent joins its children before it exits; a terminated child may take a moment to be gone.
+    deadline = time.monotonic() + 10
+    while (alive := _session(proc.pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive, "no scan process outlives the run"
+
+
+def _session(sid: int) -> str:
+    return subprocess.run(["pgrep", "-s", str(sid)], capture_output=True, text=True, check=False).stdout.strip()
 
 
 def test_dataset_results_keep_their_place() -> None:
@@ -201,11 +229,10 @@ def test_dataset_results_keep_their_place() -> None:
         ModelRef("org/d", None, "m", 2, repo_type=DATASET),
         ModelRef("org/b", None, "m", 3),
     ]
-    from licscan.scan import failed_result
     from licscan.types import ScanResult
 
     envelope = ScanResult(models=(), manifests=(), tool_version="t", database_version="d", generated_at="x", source="s")
-    failed = [failed_result(r, None, RuntimeError("x")) for r in refs]
-    joined = shards._join([failed[:2], failed[2:]], envelope)
+    joined = shards._join([(refs[:2], RuntimeError("x")), (refs[2:], RuntimeError("y"))], envelope)
     assert [m.ref.repo_id for m in joined.models] == ["org/a", "org/b"]
     assert [d.ref.repo_id for d in joined.datasets] == ["org/d"]
+    assert all(f.code == "internal-error" for m in (*joined.models, *joined.datasets) for f in m.findings)

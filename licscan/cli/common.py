@@ -13,7 +13,7 @@ import os
 import sys
 import threading
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import quote
@@ -43,7 +43,14 @@ _warned: set[str] = set()
 _warned_lock = threading.Lock()
 
 
+# Where warnings go instead of stderr: a scan process of a split scan sends them to the parent (``scan_models``).
+_warn_to: Callable[[str], None] | None = None
+
+
 def warn(message: str) -> None:
+    if _warn_to is not None:
+        _warn_to(message)
+        return
     say(f"licscan: warning: {message}")
 
 
@@ -190,19 +197,25 @@ def scan_models(
         "openness_refs": openness_refs,
     }
     setting = os.environ.get(shards.ENV)
-    if setting is not None and setting.strip() and not setting.strip().isdigit():
+    if setting is not None and setting.strip() and shards.requested(setting) is None:
         warn(f"{shards.ENV}={setting!r} is not a number of processes; ignored")
     processes = shards.process_count(len(refs), jobs, env=setting)
     if processes <= 1:
         with progress_printer() as progress:
             return scan(refs, source, db, jobs=jobs, progress=progress, **options)
 
-    def run(part: Any, limiter: Any, report: Any) -> Any:
+    def run(part: Any, limiter: Any, report: Any, tell: Any) -> Any:
+        global _warn_to
+        _warn_to = tell  # in the child: its warnings go to the parent, which says each once
         return scan(list(part), source, db, jobs=jobs, limiter=limiter, progress=report, **options)
 
-    envelope = scan([], source, db, jobs=jobs, **options)  # no request: the manifests, versions and source
+    from licscan.scan import scan_envelope
+
+    def envelope() -> Any:
+        return scan_envelope(source, db, manifests=options["manifests"], warnings=options["warnings"])
+
     return shards.scan_in_processes(
-        refs, run, jobs=jobs, processes=processes, envelope=envelope, display=progress_printer()
+        refs, run, jobs=jobs, processes=processes, envelope=envelope, display=progress_printer(), warn=warn_once
     )
 
 
