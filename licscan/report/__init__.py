@@ -28,8 +28,9 @@ _RENDERERS: dict[str, tuple[str, str]] = {
     "cyclonedx": ("licscan.report.cyclonedx", "render_cyclonedx"),
 }
 FORMATS = tuple(_RENDERERS)
-# Formats that also render a piece at a time, the same text (a 20,000-model document is never one string).
-_PIECES: dict[str, tuple[str, str]] = {"json": ("licscan.report.json_report", "render_document_pieces")}
+# Formats that also render a piece at a time (a 20,000-model document is never one string): the same text,
+# since the format's renderer is these pieces joined (``render_document`` is ``jsonfmt.pretty``).
+_PIECES: dict[str, tuple[str, str]] = {"json": ("licscan.jsonfmt", "pretty_chunks")}
 
 
 # Formats whose libraries are an extra (`pip install 'licscan[sbom]'`): format -> (extra, module to import).

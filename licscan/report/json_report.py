@@ -7,10 +7,9 @@ in the README's changelog of the format.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 from typing import Any
 
-from licscan.jsonfmt import pretty, pretty_chunks
+from licscan.jsonfmt import pretty
 from licscan.report.openness_json import openness_json
 from licscan.textscan import README, text_files
 from licscan.types import (
@@ -55,11 +54,6 @@ def datasets_json(result: ScanResult) -> list[dict[str, Any]]:
 
 def render_document(doc: dict[str, Any]) -> str:
     return pretty(doc)
-
-
-def render_document_pieces(doc: dict[str, Any]) -> Iterator[str]:
-    """``render_document(doc)`` one member at a time (``jsonfmt.pretty_chunks``): the same text."""
-    return pretty_chunks(doc)
 
 
 def _tally(items: tuple[ModelResult, ...], judged: bool) -> tuple[dict[str, int], dict[str, int] | None]:

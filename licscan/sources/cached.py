@@ -63,10 +63,9 @@ class CachedSource:
     def fetch_refs(self, record: ModelRecord) -> RepoRefs:
         """Cached by the record's commit, like the rest: a repo that moves on gets its refs read again."""
         sha = record.sha
-        if sha and self.usable:
-            cached = self.store.read_refs(record.repo_id, sha)
-            if cached is not None:
-                return cached
+        cached = self._held_refs(record) if self.usable else None
+        if cached is not None:
+            return cached
         if self.inner is None:
             message = f"{record.repo_id} refs: offline (HF_HUB_OFFLINE) and not in cache"
             raise SourceError(FetchErrorCode.FETCH_FAILED, message)
@@ -124,10 +123,9 @@ class CachedSource:
 
     def fetch_file(self, record: ModelRecord, filename: str) -> str:
         require_safe_name(record.repo_id, filename)  # before the name comes near a path
-        if record.sha and self.usable:
-            text = self.store.read_file(record.repo_id, record.sha, filename, record.repo_type)
-            if text is not None:
-                return text
+        held = self._held_file(record, filename) if self.usable else None
+        if held is not None:
+            return held
         if self.inner is None:
             raise SourceError(FetchErrorCode.FETCH_FAILED, f"{record.repo_id}: {filename}: offline and not in cache")
         text = self.inner.fetch_file(record, filename)
@@ -135,6 +133,13 @@ class CachedSource:
         if sha:
             self._write(lambda: self.store.write_file(record.repo_id, sha, filename, text, record.repo_type))
         return text
+
+    def _held_refs(self, record: ModelRecord) -> RepoRefs | None:
+        return self.store.read_refs(record.repo_id, record.sha) if record.sha else None
+
+    def _held_file(self, record: ModelRecord, filename: str) -> str | None:
+        """The file as the cache holds it for the record's commit (the name already checked safe)."""
+        return self.store.read_file(record.repo_id, record.sha, filename, record.repo_type) if record.sha else None
 
     def _write(self, action: Callable[[], None]) -> None:
         if not (self.usable and self.writable):
@@ -175,12 +180,10 @@ class _CacheOnly:
 
     def fetch_file(self, record: ModelRecord, filename: str) -> str:
         require_safe_name(record.repo_id, filename)
-        if not record.sha:
-            raise NotCached
-        return self._found(self._cache.store.read_file(record.repo_id, record.sha, filename, record.repo_type))
+        return self._found(self._cache._held_file(record, filename))
 
     def fetch_refs(self, record: ModelRecord) -> RepoRefs:
-        return self._found(self._cache.store.read_refs(record.repo_id, record.sha) if record.sha else None)
+        return self._found(self._cache._held_refs(record))
 
     def _found(self, value: T | None) -> T:
         if value is None or not self._cache.usable:
