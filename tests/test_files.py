@@ -37,7 +37,7 @@ def test_a_symlink_to_a_proc_file_is_refused_as_a_pseudo_file(tmp_path: Path) ->
         read_regular(link, 1 << 20)
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="needs symlinks and /dev/zero")
+@pytest.mark.skipif(sys.platform == "win32", reason="needs symlinks and a device file (os.devnull)")
 def test_a_symlink_to_a_device_is_refused(tmp_path: Path) -> None:
     link = tmp_path / "LICENSE"
     link.symlink_to(os.devnull)

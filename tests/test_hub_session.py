@@ -94,7 +94,7 @@ def test_https_through_the_per_thread_pools_with_a_deadline_on_tls_reads(
     server.socket = context.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     silent = socket.create_server(("127.0.0.1", 0))
-    held: list[object] = []
+    held: list[socket.socket] = []
 
     def handshake_then_silence() -> None:
         held.append(context.wrap_socket(silent.accept()[0], server_side=True))
@@ -111,4 +111,7 @@ def test_https_through_the_per_thread_pools_with_a_deadline_on_tls_reads(
             session.get(f"https://127.0.0.1:{silent.getsockname()[1]}/")  # handshake done, the answer never comes
     finally:
         server.shutdown()
+        server.server_close()
+        for connection in held:
+            connection.close()
         silent.close()
