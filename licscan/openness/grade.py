@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from licscan.intern import shared
+from licscan.intern import built, shared
 from licscan.openness import evidence as ev
 from licscan.openness.licences import PHRASE, open_basis
 from licscan.openness.model import (
@@ -115,7 +115,15 @@ def grade(
 
 
 def finish(components: tuple[Component, ...]) -> Openness:
-    """The level, blocks, MOF class and OSAID reading that ``components`` evidence."""
+    """The level, blocks, MOF class and OSAID reading that ``components`` evidence.
+
+    A pure function of the components' fields, worked out once per distinct grading (``licscan.intern``):
+    a scan of thousands of models grades most of them alike."""
+    key = tuple((c.name, c.state, c.reason, c.evidence, c.attested) for c in components)
+    return built(key, lambda: _finish(components))
+
+
+def _finish(components: tuple[Component, ...]) -> Openness:
     by = {c.name: c for c in components}
     weights = by[WEIGHTS]
     level = LEVEL_UNKNOWN
@@ -421,4 +429,8 @@ def _count(names: list[str], one: str, many: str) -> str:
 
 def _not_on_hub(name: str) -> Component:
     """A component the Hub holds no evidence for (training code, evaluation data, ...): only an attestation fills it."""
-    return Component(name, UNKNOWN, "NOT_ON_HUB", "")
+    found = _NOT_ON_HUB.get(name)
+    return found if found is not None else Component(name, UNKNOWN, "NOT_ON_HUB", "")
+
+
+_NOT_ON_HUB = {name: Component(name, UNKNOWN, "NOT_ON_HUB", "") for name in COMPONENTS}
