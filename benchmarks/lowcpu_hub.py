@@ -1,10 +1,11 @@
 """A low-CPU loopback Hub for throughput benchmarks: asyncio, answers serialised once, latency by timer.
 
 ``tests/fakehub.py`` is a faithful fake (error headers, renames, fault injection) but costs CPU per
-request, and on a 2-core machine that CPU is taken from the scanner being measured. This server parses
-only the request line and headers, answers from bytes built at start, and waits its latency on the event
-loop, so thousands of concurrent requests cost it almost nothing. It speaks what licscan and
-huggingface_hub need: model info (``/api/models/<id>[/revision/<rev>]``) and files
+request, and on a 2-core machine that CPU is taken from the scanner being measured. This server is an
+asyncio protocol (no stream objects, no task per request): it finds the request line in what arrives,
+answers with a whole response (status line, headers and body) serialised at start, and waits its
+latency as a timer on the event loop, so thousands of concurrent requests cost it almost nothing.
+It speaks what licscan and huggingface_hub need: model info (``/api/models/<id>[/revision/<rev>]``) and files
 (``/<id>/resolve/<rev>/<name>``, GET and HEAD, with the ETag / X-Repo-Commit headers the client reads).
 Every request is logged (method, path) so a reference client can replay exactly the same requests.
 """
@@ -59,6 +60,51 @@ def _info(repo: Repo) -> bytes:
     return json.dumps(doc).encode()
 
 
+_NOT_FOUND = (b'{"error":"Repository not found"}', {"X-Error-Code": "RepoNotFound", "Content-Type": "application/json"})
+
+
+def _response(status: str, body: bytes, headers: dict[str, str], head: bool) -> bytes:
+    lines = [f"HTTP/1.1 {status}", f"Content-Length: {len(body)}", "Connection: keep-alive"]
+    lines += [f"{k}: {v}" for k, v in headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + (b"" if head else body)
+
+
+class _Connection(asyncio.Protocol):
+    """One client connection: each request found in what arrives is answered ``latency`` later."""
+
+    def __init__(self, hub: LowCpuHub) -> None:
+        self.hub = hub
+        self.buffer = b""
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        self.hub._open.add(self)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.hub._open.discard(self)
+        self.transport = None
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while (end := self.buffer.find(b"\r\n\r\n")) >= 0:
+            head, self.buffer = self.buffer[:end], self.buffer[end + 4 :]
+            try:
+                method, target, _ = head.split(b"\r\n", 1)[0].decode("latin-1").split(" ", 2)
+            except ValueError:
+                if self.transport is not None:
+                    self.transport.close()
+                return
+            path = unquote(target.split("?", 1)[0])
+            self.hub.log.append((method, path))
+            answer = self.hub.answer(method, path)
+            self.hub._loop.call_later(self.hub.latency, self._send, answer)  # type: ignore[union-attr]
+
+    def _send(self, answer: bytes) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(answer)
+
+
 class LowCpuHub:
     def __init__(self, repos: list[Repo], latency: float = 0.05) -> None:
         self.latency = latency
@@ -79,41 +125,27 @@ class LowCpuHub:
                 headers = {"ETag": f'"{etag}"', "X-Repo-Commit": repo.sha, "Content-Type": "text/plain"}
                 for rev in (repo.sha, "main"):
                     self._answers[f"/{repo.repo_id}/resolve/{rev}/{name}"] = (body, headers)
+        # Whole responses, serialised now: a request then costs a dict lookup and a write.
+        self._responses = {
+            (method, path): _response("200 OK", body, headers, method == "HEAD")
+            for path, (body, headers) in self._answers.items()
+            for method in ("GET", "HEAD")
+        }
+        self._not_found = {m: _response("404 Not Found", *_NOT_FOUND, m == "HEAD") for m in ("GET", "HEAD")}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: asyncio.base_events.Server | None = None
         self._thread: threading.Thread | None = None
+        self._open: set[_Connection] = set()
         self.port = 0
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                method, target, _ = head.split(b"\r\n", 1)[0].decode("latin-1").split(" ", 2)
-                path = unquote(target.split("?", 1)[0])
-                self.log.append((method, path))
-                await asyncio.sleep(self.latency)
-                found = self._answers.get(path)
-                if found is None:
-                    body, status, headers = (
-                        b'{"error":"Repository not found"}',
-                        "404 Not Found",
-                        {"X-Error-Code": "RepoNotFound", "Content-Type": "application/json"},
-                    )
-                else:
-                    body, headers = found
-                    status = "200 OK"
-                lines = [f"HTTP/1.1 {status}", f"Content-Length: {len(body)}", "Connection: keep-alive"]
-                lines += [f"{k}: {v}" for k, v in headers.items()]
-                writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + (b"" if method == "HEAD" else body))
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError, ValueError, asyncio.CancelledError):
-            pass
-        finally:
-            writer.close()
+    def answer(self, method: str, path: str) -> bytes:
+        """The whole response to ``method path``."""
+        found = self._responses.get((method, path))
+        return found if found is not None else self._not_found.get(method, self._not_found["GET"])
 
     def start(self) -> LowCpuHub:
         ready = threading.Event()
@@ -123,16 +155,15 @@ class LowCpuHub:
             asyncio.set_event_loop(loop)
             self._loop = loop
             self._server = loop.run_until_complete(
-                asyncio.start_server(self._handle, "127.0.0.1", 0, backlog=1024, limit=1 << 20)
+                loop.create_server(lambda: _Connection(self), "127.0.0.1", 0, backlog=1024)
             )
             self.port = self._server.sockets[0].getsockname()[1]
             ready.set()
             loop.run_forever()
-            # Close the connections still open (keep-alive) before the loop goes, quietly.
-            pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
-            for task in pending:
-                task.cancel()
-            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            for connection in list(self._open):  # the keep-alive connections still open, closed quietly
+                if connection.transport is not None:
+                    connection.transport.close()
+            loop.run_until_complete(asyncio.sleep(0))
             loop.close()
 
         self._thread = threading.Thread(target=run, name="lowcpu-hub", daemon=True)
