@@ -103,6 +103,21 @@ def test_each_base_is_fetched_once_per_run(fake_hub: Any, tmp_path: Path) -> Non
     assert {repo for repo, _ in read} <= {"Qwen/Qwen2.5-7B"}, read
 
 
+def test_a_base_is_asked_for_before_manifest_entries_still_waiting(fake_hub: Any, tmp_path: Path) -> None:
+    # A fine-tune's base is asked for as soon as its card names it, not behind every manifest entry not
+    # yet asked for: with 2 requests at a time and 30 entries, the first entry's base comes long before
+    # the last entry.
+    for i in range(30):
+        card = {"license": "apache-2.0", "base_model": f"queue-org/base-{i}"}
+        fake_hub.add_repo({"id": f"queue-org/ft-{i}", "cardData": card})
+        fake_hub.add_repo({"id": f"queue-org/base-{i}", "cardData": {"license": "llama3.1"}})
+    path = manifest(tmp_path, [f"queue-org/ft-{i}" for i in range(30)])
+    result = run_scan(path, fake_hub.url, jobs=2)
+    asked = [r.repo_id for r in fake_hub.requests if r.kind == "model_info"]
+    assert asked.index("queue-org/base-0") < asked.index("queue-org/ft-10") < asked.index("queue-org/ft-29")
+    assert [m.license.id for m in result.models] == ["llama3.1"] * 30
+
+
 @pytest.mark.parametrize("jobs", [8, "auto"])  # auto halves on every 429/503: the answers must not change
 def test_transient_failures_do_not_change_the_result(fake_hub: Any, tmp_path: Path, jobs: int | str) -> None:
     path = manifest(tmp_path, list(EXPECTED))
