@@ -10,9 +10,9 @@ slice), each slice scanned by a forked child with its share of ``--jobs``,
 and the results are joined in manifest order. A slice's answers are the
 same as a single scan's: each child fetches, follows lineage and classifies
 its models exactly as ``scan`` does, so only a base two slices share is
-asked for twice. What stays serial is the hand-over of the results at the
-end and the parent's report: streaming results while a child builds them,
-and rendering each slice's JSON in its child, would overlap both.
+asked for twice. A child sends its models' results in batches as it builds
+them, so the parent takes them in while the children are still at work;
+what stays serial is the parent's report.
 
 Forking (not spawning) keeps the database, the source and every import of
 the parent, at no cost. It is done only on Linux with no other thread
@@ -117,12 +117,16 @@ def scan_in_processes(
     A child that fails (a licscan bug, killed by the system) costs only its
     slice: those models are ``internal-error`` results, the others stand.
     """
+    import gc
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
     parts = slices(refs, processes)
     for stream in (sys.stdout, sys.stderr):  # what is buffered now would be written by every child too
         stream.flush()
+    # What is alive now (the database, the imports) is frozen for the fork: no child's collector walks
+    # it, nor copies the pages it would touch (``licscan.heap``). The parent thaws it once they are forked.
+    gc.freeze()
     children = []
     for index, part in enumerate(parts):
         mine, theirs = context.Pipe(duplex=False)
@@ -131,6 +135,7 @@ def scan_in_processes(
         child.start()
         theirs.close()
         children.append((child, mine))
+    gc.unfreeze()
     try:
         with display if display is not None else nullcontext() as progress:
             results = _collect(children, progress, warn)

@@ -60,8 +60,10 @@ def _interruptible() -> Iterator[None]:
 
 class LicscanGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
+        from licscan.heap import young_collections_only
+
         try:
-            with _interruptible():
+            with _interruptible(), young_collections_only():  # a command is one batch job (licscan.heap)
                 return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
