@@ -30,7 +30,13 @@ if TYPE_CHECKING:
 def openness_json(openness: Openness | None) -> dict[str, Any] | None:
     if openness is None:
         return None
-    return {
+    # A scan grades most models alike and keeps one object per grading (``licscan.intern``): its object is
+    # written once, by identity (hashing the grade, in Python, costs more than writing it). The entry holds
+    # the grade, so its id is not reused while it is in the table.
+    hit = _BY_IDENTITY.get(id(openness))
+    if hit is not None:
+        return hit[1]
+    out = {
         "level": openness.level,
         "mof_class": openness.mof_class,
         "osaid": openness.osaid,
@@ -39,6 +45,14 @@ def openness_json(openness: Openness | None) -> dict[str, Any] | None:
         "blocks": [_block_json(b) for b in openness.blocks],
         "attested": list(openness.attested),
     }
+    if len(_BY_IDENTITY) >= _IDENTITY_LIMIT:
+        _BY_IDENTITY.clear()
+    _BY_IDENTITY[id(openness)] = (openness, out)
+    return out
+
+
+_IDENTITY_LIMIT = 4096
+_BY_IDENTITY: dict[int, tuple[Openness, dict[str, Any]]] = {}
 
 
 # Shared, never copied: most components read the same across thousands of models (not on the Hub, no
