@@ -152,3 +152,46 @@ def test_the_local_view_answers_what_the_cache_holds_and_nothing_else(tmp_path: 
     with pytest.raises(NotCached):  # past the TTL a branch is the network's to answer
         stale.fetch("org/model", None)
     assert local_view(upstream) is None  # a source without a local part
+
+
+class CountingStore(Store):
+    """A cache folder that counts what it is asked (licscan's own class, to see the lookups a miss costs)."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root, "cache")
+        self.asked: list[str] = []
+
+    def read_record(self, repo_id: str, commit: str, repo_type: str = "model") -> ModelRecord | None:
+        self.asked.append(f"record {repo_id}@{commit}")
+        return super().read_record(repo_id, commit, repo_type)
+
+    def read_ref(
+        self, repo_id: str, revision: str | None, repo_type: str = "model"
+    ) -> tuple[str | FetchFailure, float] | None:
+        self.asked.append(f"ref {repo_id}@{revision}")
+        return super().read_ref(repo_id, revision, repo_type)
+
+    def read_file(self, repo_id: str, commit: str, filename: str, repo_type: str = "model") -> str | None:
+        self.asked.append(f"file {repo_id}@{commit}/{filename}")
+        return super().read_file(repo_id, commit, filename, repo_type)
+
+
+def test_a_miss_of_the_local_view_is_not_looked_up_again_by_the_fetch_after_it(tmp_path: Path) -> None:
+    from licscan.sources.base import NotCached, local_view
+
+    store = CountingStore(tmp_path)
+    upstream = CountingSource({("org/model", SHA): record(), ("org/model", None): record()})
+    cache = CachedSource(upstream, store)
+    local = local_view(cache)
+    assert local is not None
+    for ask in (lambda: local.fetch("org/model", None), lambda: local.fetch_file(record(), "LICENSE")):
+        with pytest.raises(NotCached):
+            ask()
+    assert cache.fetch("org/model", None) == record()  # the scan's worker: straight to the source behind
+    assert cache.fetch_file(record(), "LICENSE") == "text of LICENSE"
+    assert store.asked == ["ref org/model@None", f"file org/model@{SHA}/LICENSE"]  # each miss asked once
+    assert upstream.calls == [("org/model", None)] and upstream.file_calls == ["LICENSE"]
+    store.asked.clear()  # what was written is read back, and a fetch with no miss before it asks the folder
+    assert cache.fetch("org/model", None) == record() and cache.fetch_file(record(), "LICENSE") == "text of LICENSE"
+    assert store.asked == ["ref org/model@None", f"record org/model@{SHA}", f"file org/model@{SHA}/LICENSE"]
+    assert upstream.calls == [("org/model", None)]

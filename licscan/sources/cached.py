@@ -41,6 +41,9 @@ class CachedSource:
         self.ttl = ttl
         self._on_warning = on_warning
         self._lock = threading.Lock()
+        # What the cache-only view has just answered NotCached for: the fetch that follows (on a worker
+        # thread) goes straight to the source behind, instead of asking the folder a second time.
+        self._missed: set[tuple[str, ...]] = set()
         self.usable = True  # False once the folder proved unusable: no more reads or writes
         self.writable = True
         try:
@@ -63,7 +66,7 @@ class CachedSource:
     def fetch_refs(self, record: ModelRecord) -> RepoRefs:
         """Cached by the record's commit, like the rest: a repo that moves on gets its refs read again."""
         sha = record.sha
-        cached = self._held_refs(record) if self.usable else None
+        cached = self._held_refs(record) if self._may_hold("refs", record.repo_id, sha or "") else None
         if cached is not None:
             return cached
         if self.inner is None:
@@ -92,7 +95,8 @@ class CachedSource:
         repo_type: str,
         upstream: Callable[[str, str | None], ModelRecord] | None,
     ) -> ModelRecord:
-        cached = self._lookup(repo_id, revision, repo_type) if self.usable else None
+        held = self._may_hold("record", repo_type, repo_id, revision or "")
+        cached = self._lookup(repo_id, revision, repo_type) if held else None
         if cached is not None:
             return cached
         if upstream is None:
@@ -123,7 +127,8 @@ class CachedSource:
 
     def fetch_file(self, record: ModelRecord, filename: str) -> str:
         require_safe_name(record.repo_id, filename)  # before the name comes near a path
-        held = self._held_file(record, filename) if self.usable else None
+        key = ("file", record.repo_type, record.repo_id, record.sha or "", filename)
+        held = self._held_file(record, filename) if self._may_hold(*key) else None
         if held is not None:
             return held
         if self.inner is None:
@@ -140,6 +145,20 @@ class CachedSource:
     def _held_file(self, record: ModelRecord, filename: str) -> str | None:
         """The file as the cache holds it for the record's commit (the name already checked safe)."""
         return self.store.read_file(record.repo_id, record.sha, filename, record.repo_type) if record.sha else None
+
+    def _may_hold(self, *key: str) -> bool:
+        """Whether the folder is worth asking for ``key``: it is usable and did not just say it lacks it."""
+        if not self.usable:
+            return False
+        with self._lock:
+            if key in self._missed:
+                self._missed.discard(key)
+                return False
+        return True
+
+    def _missing(self, *key: str) -> None:
+        with self._lock:
+            self._missed.add(key)
 
     def _write(self, action: Callable[[], None]) -> None:
         if not (self.usable and self.writable):
@@ -173,20 +192,24 @@ class _CacheOnly:
         return self._cache.description
 
     def fetch(self, repo_id: str, revision: str | None) -> ModelRecord:
-        return self._found(self._cache._lookup(repo_id, revision, MODEL))
+        found = self._cache._lookup(repo_id, revision, MODEL)
+        return self._found(found, "record", MODEL, repo_id, revision or "")
 
     def fetch_dataset(self, repo_id: str, revision: str | None) -> ModelRecord:
-        return self._found(self._cache._lookup(repo_id, revision, DATASET))
+        found = self._cache._lookup(repo_id, revision, DATASET)
+        return self._found(found, "record", DATASET, repo_id, revision or "")
 
     def fetch_file(self, record: ModelRecord, filename: str) -> str:
         require_safe_name(record.repo_id, filename)
-        return self._found(self._cache._held_file(record, filename))
+        found = self._cache._held_file(record, filename)
+        return self._found(found, "file", record.repo_type, record.repo_id, record.sha or "", filename)
 
     def fetch_refs(self, record: ModelRecord) -> RepoRefs:
-        return self._found(self._cache._held_refs(record))
+        return self._found(self._cache._held_refs(record), "refs", record.repo_id, record.sha or "")
 
-    def _found(self, value: T | None) -> T:
+    def _found(self, value: T | None, *key: str) -> T:
         if value is None or not self._cache.usable:
+            self._cache._missing(*key)
             raise NotCached
         return value
 
