@@ -102,25 +102,50 @@ def run_licscan(
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, memory.stop(), proc.returncode
 
 
-def reference(url: str, requests: list[tuple[str, str]], jobs: int) -> tuple[float, float]:
+def reference(url: str, requests: list[tuple[str, str]], jobs: int, processes: int = 1) -> tuple[float, float]:
     """(wall s, CPU s) of a minimal client making exactly ``requests``, ``jobs`` at a time, over one pool.
 
     Run in a process of its own, as licscan is: in this one it would share the interpreter lock with the
-    server's thread, and look slower than it is.
+    server's thread, and look slower than it is. With ``processes`` > 1, the requests are dealt out to that
+    many such clients at once, ``jobs`` shared between them: what the machine allows a client that uses
+    its cores as a split licscan scan does (``licscan.shards``).
     """
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
-        json.dump(requests, handle)
+    files = []
+    for index in range(processes):
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+            json.dump(requests[index::processes], handle)
+        files.append(handle.name)
     try:
-        out = subprocess.run(
-            [sys.executable, "-c", _REFERENCE, url, handle.name, str(jobs)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
+        start = time.perf_counter()
+        clients = [
+            subprocess.Popen(
+                [sys.executable, "-c", _REFERENCE, url, name, str(max(1, jobs // processes))],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for name in files
+        ]
+        outs = [client.communicate()[0].split() for client in clients]
+        wall = time.perf_counter() - start
     finally:
-        os.unlink(handle.name)
-    wall, cpu = out.stdout.split()
-    return float(wall), float(cpu)
+        for name in files:
+            os.unlink(name)
+    if any(client.returncode for client in clients):
+        raise RuntimeError("a reference client failed")
+    if processes == 1:
+        wall = float(outs[0][0])  # its own timing, without the interpreter's start-up
+    return wall, sum(float(out[1]) for out in outs)
+
+
+def licscan_processes(src: Path, python: str, size: int, jobs: str) -> int:
+    """How many processes the measured licscan splits a scan of ``size`` models into (1 before it could)."""
+    code = (
+        "import sys\ntry:\n    from licscan import shards\nexcept ImportError:\n    print(1)\n"
+        f"else:\n    print(shards.process_count({size}, {jobs if jobs.isdigit() else repr(jobs)}))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    out = subprocess.run([python, "-c", code], env=env, cwd=tempfile.gettempdir(), capture_output=True, text=True)
+    return int(out.stdout.strip() or 1)
 
 
 # Plain threads over one connection pool of the HTTP library huggingface_hub uses, nothing else.
@@ -162,6 +187,7 @@ def matrix(
     header = (
         f"{'models':>6} {'jobs':>5} {'run':<5} {'reqs':>6} {'floor s':>8} {'ref s':>7} {'licscan s':>9} "
         f"{'x floor':>7} {'x ref':>6} {'cpu ms/model':>12} {'ref cpu':>7} {'rss MiB':>8} {'all MiB':>8} {'exit':>4}"
+        f" {'procs':>5} {'ref/p s':>7} {'x ref/p':>7}"
     )
     print(header)
     for size in sizes:
@@ -181,10 +207,15 @@ def matrix(
                 concurrency = 64 if jobs == "auto" else int(jobs)  # auto's cap: the best it may reach
                 floor = math.ceil(len(made) / concurrency) * latency
                 ref, ref_cpu = reference(hub.url, made, concurrency)
+                procs = licscan_processes(src, python, size, jobs)
+                split = f"{'-':>7} {'-':>7}"
+                if procs > 1:  # the same requests, dealt out to as many clients as licscan has processes
+                    ref_split, _ = reference(hub.url, made, concurrency, procs)
+                    split = f"{ref_split:>7.1f} {wall / ref_split:>7.2f}"
                 print(
                     f"{size:>6} {jobs:>5} {'cold':<5} {len(made):>6} {floor:>8.1f} {ref:>7.1f} {wall:>9.1f} "
                     f"{wall / floor:>7.2f} {wall / ref:>6.2f} {cpu * 1000 / size:>12.2f} {ref_cpu * 1000 / size:>7.2f} "
-                    f"{rss:>8.0f} {tree:>8.0f} {code:>4}",
+                    f"{rss:>8.0f} {tree:>8.0f} {code:>4} {procs:>5} {split}",
                     flush=True,
                 )
                 if not warm:
@@ -195,6 +226,7 @@ def matrix(
                 wall, cpu, rss, tree, code = run_licscan(hub.url, pinned, jobs, src, cache, python)
                 print(
                     f"{size:>6} {jobs:>5} {'warm':<5} {len(hub.log):>6} {'-':>8} {'-':>7} {wall:>9.1f} "
-                    f"{'-':>7} {'-':>6} {cpu * 1000 / size:>12.2f} {'-':>7} {rss:>8.0f} {tree:>8.0f} {code:>4}",
+                    f"{'-':>7} {'-':>6} {cpu * 1000 / size:>12.2f} {'-':>7} {rss:>8.0f} {tree:>8.0f} {code:>4}"
+                    f" {procs:>5}",
                     flush=True,
                 )

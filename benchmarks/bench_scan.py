@@ -9,8 +9,10 @@ latency. licscan runs as a subprocess (its own CPU seconds and peak RSS are read
 reference client (threads over one httpx2 connection pool, the client library huggingface_hub uses)
 replays exactly the requests licscan made. Printed per row: the floor (ceil(requests / jobs) x latency),
 the reference, licscan, their ratios, CPU seconds per model (of all its processes), peak RSS of its
-largest process and ("all MiB") the peak of the summed PSS of all its processes, sampled ten times a
-second (a large scan is split across processes, ``licscan.shards``). ``--src DIR`` measures another
+largest process and ("all MiB") the peak of the summed PSS of all its processes, sampled twice a
+second (a large scan is split across processes, ``licscan.shards``); when licscan splits the scan
+("procs"), the same requests dealt out to as many reference clients ("ref/p": what this machine allows a
+client that uses its cores, as the split scan does). ``--src DIR`` measures another
 checkout of licscan (e.g. a worktree of an older commit) with the same harness. Run from the project root:
 
     python benchmarks/bench_scan.py [--latency 0.05]
