@@ -169,12 +169,11 @@ def _child(conn: Connection, run: Run, part: Sequence[ModelRef], limiter: Any) -
 
     batch: list[ModelResult] = []
     sent = time.monotonic()
-    stream = _Stream()
 
     def flush() -> None:
         nonlocal sent
         if batch:
-            conn.send(("models", stream.dump(tuple(batch))))
+            conn.send(("models", batch[:]))
             batch.clear()
         sent = time.monotonic()
 
@@ -205,7 +204,6 @@ def _collect(
     index = {conn: i for i, (_, conn) in enumerate(children)}
     counts = [(0, 0)] * len(children)
     streamed: list[list[Any]] = [[] for _ in children]  # each child's models' results, as they come
-    readers = [_Reader() for _ in children]
     results: dict[int, ScanResult | Exception] = {}
     open_ = list(index)
     while open_:
@@ -232,63 +230,13 @@ def _collect(
             elif message[0] == "warning" and warn is not None:
                 warn(message[1])
             elif message[0] == "models":
-                try:
-                    streamed[i].extend(readers[i].load(message[1]))
-                except Exception as exc:  # a batch that does not unpickle costs its slice, not the scan
-                    results[i] = exc
+                streamed[i].extend(message[1])
             elif message[0] == "result":
                 results[i] = replace(message[1], models=tuple(streamed[i]))
                 streamed[i] = []
             elif message[0] == "error":
                 results[i] = RuntimeError(message[1])
     return [(results[i], tuple(streamed[i])) for i in range(len(children))]
-
-
-class _Stream:
-    """A child's batches of results as one pickle stream: one pickler for them all, so an object that many
-    results share (a base's record, a licence, a grading) is written once, and later batches refer to it,
-    as a single pickle of the whole slice would. The memo keeps what was sent alive (the child holds its
-    results to the end anyway)."""
-
-    def __init__(self) -> None:
-        import io
-        import pickle
-
-        self._buffer = io.BytesIO()
-        self._pickler = pickle.Pickler(self._buffer, protocol=pickle.HIGHEST_PROTOCOL)
-
-    def dump(self, value: Any) -> bytes:
-        self._pickler.dump(value)
-        data = self._buffer.getvalue()
-        self._buffer.seek(0)
-        self._buffer.truncate()
-        return data
-
-
-class _Reader:
-    """The parent's end of a ``_Stream``: one unpickler, fed each batch's bytes in turn, keeps the memo."""
-
-    def __init__(self) -> None:
-        import io
-        import pickle
-
-        self._current = io.BytesIO()
-        self._unpickler = pickle.Unpickler(self)
-
-    def read(self, size: int = -1) -> bytes:
-        return self._current.read(size)
-
-    def readinto(self, buffer: Any) -> int:
-        return self._current.readinto(buffer)
-
-    def readline(self) -> bytes:
-        return self._current.readline()
-
-    def load(self, data: bytes) -> Any:
-        import io
-
-        self._current = io.BytesIO(data)
-        return self._unpickler.load()
 
 
 def _join(parts: list[tuple[Sequence[ModelRef], Sliced]], envelope: ScanResult) -> ScanResult:

@@ -255,17 +255,3 @@ def test_a_failed_slice_keeps_the_results_it_sent() -> None:
     assert ["sent" in m.findings[0].message for m in joined.models] == [True, True, False]
     assert "died" in joined.models[2].findings[0].message
     assert [d.ref.repo_id for d in joined.datasets] == ["org/d"] and "died" in joined.datasets[0].findings[0].message
-
-
-def test_batches_of_results_share_what_the_results_share() -> None:
-    # A child's batches are one pickle stream: what many results share (a base's record, a licence, a
-    # grading) is sent once and is one object in the parent, as with a single pickle of the whole slice.
-    import pickle
-
-    common = {"licence": "llama3.1", "obligations": ["attribution"] * 50}
-    stream, reader = shards._Stream(), shards._Reader()
-    first = reader.load(stream.dump((("org/a", common),)))
-    later = stream.dump((("org/b", common),))
-    second = reader.load(later)
-    assert first[0][1] is second[0][1] and second[0] == ("org/b", common)
-    assert len(later) < len(pickle.dumps((("org/b", common),), protocol=pickle.HIGHEST_PROTOCOL)) / 3
