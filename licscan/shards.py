@@ -39,23 +39,16 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
     from licscan.scan import Progress
-    from licscan.types import ModelRef, ModelResult, ScanResult
+    from licscan.types import ModelRef, ScanResult
 
 MIN_MODELS = 1000  # below: a scan takes seconds, and a process's start-up would be a real share of it
 PER_PROCESS = 500  # at least this many models per process
 MAX_PROCESSES = 4  # the Hub sees the same total concurrency; more processes only add start-ups
 ENV = "LICSCAN_PROCESSES"  # a number: exactly that many (1: one process); unset: by cores and size
 PROGRESS_SECONDS = 0.1  # a child reports its progress at most this often
-BATCH = 200  # a child sends the models' results it has built in batches of this many...
-BATCH_SECONDS = 0.5  # ...or of what it built in this time, whichever comes first
 
-# What came of one slice: its result, or the exception that ended it with the models' results it had sent.
-Sliced = tuple["ScanResult | Exception", tuple["ModelResult", ...]]
-# (slice, limiter, progress, warn, emit) -> the slice's result; each model's result goes to emit, in order,
-# as soon as it is built, and the returned result holds no model (``licscan.scan.scan``'s ``on_result``).
-Run = Callable[
-    [Sequence["ModelRef"], Any, "Progress", Callable[[str], None], Callable[["ModelResult"], None]], "ScanResult"
-]
+# (slice, limiter, progress, warn) -> the slice's result
+Run = Callable[[Sequence["ModelRef"], Any, "Progress", Callable[[str], None]], "ScanResult"]
 
 
 def requested(env: str | None) -> int | None:
@@ -152,9 +145,7 @@ def scan_in_processes(
 
 
 def _child(conn: Connection, run: Run, part: Sequence[ModelRef], limiter: Any) -> None:
-    """In the child: scan the slice, send each model's result as it is built (in batches), then the rest of
-    the slice's result (or what went wrong), and exit. The parent takes the results in while the slice is
-    still being fetched, so what is left to hand over at the end is the last batch."""
+    """In the child: scan the slice, send the result (or what went wrong) and exit."""
     last = 0.0
 
     def report(done: int, total: int, label: str) -> None:
@@ -167,24 +158,8 @@ def _child(conn: Connection, run: Run, part: Sequence[ModelRef], limiter: Any) -
     def warn(message: str) -> None:
         conn.send(("warning", message))
 
-    batch: list[ModelResult] = []
-    sent = time.monotonic()
-
-    def flush() -> None:
-        nonlocal sent
-        if batch:
-            conn.send(("models", batch[:]))
-            batch.clear()
-        sent = time.monotonic()
-
-    def emit(result: ModelResult) -> None:
-        batch.append(result)
-        if len(batch) >= BATCH or time.monotonic() - sent >= BATCH_SECONDS:
-            flush()
-
     try:
-        result = run(part, limiter, report, warn, emit)
-        flush()
+        result = run(part, limiter, report, warn)
         conn.send(("result", result))
     except KeyboardInterrupt:  # Ctrl-C reached the whole process group: the parent reports it
         os._exit(130)
@@ -196,14 +171,12 @@ def _child(conn: Connection, run: Run, part: Sequence[ModelRef], limiter: Any) -
 
 def _collect(
     children: list[tuple[Any, Connection]], progress: Progress | None, warn: Callable[[str], None] | None
-) -> list[Sliced]:
-    """Read every child's messages until each has sent its result or gone: per child, its result (the
-    exception, for one that failed) and the models' results a failed one had sent."""
+) -> list[ScanResult | Exception]:
+    """Read every child's messages until each has sent its result or gone; a child that failed is the exception."""
     from multiprocessing.connection import wait
 
     index = {conn: i for i, (_, conn) in enumerate(children)}
     counts = [(0, 0)] * len(children)
-    streamed: list[list[Any]] = [[] for _ in children]  # each child's models' results, as they come
     results: dict[int, ScanResult | Exception] = {}
     open_ = list(index)
     while open_:
@@ -220,39 +193,32 @@ def _collect(
                 open_.remove(conn)
                 continue
             except Exception as exc:  # a result that does not unpickle costs its slice, not the scan
-                results.setdefault(i, exc)
+                results[i] = exc
                 continue
-            if i in results and message[0] in ("models", "result", "error"):
-                continue  # the slice has failed already (a batch did not unpickle): it says no more
             if message[0] == "progress" and progress is not None:
                 counts[i] = (message[1], message[2])
                 progress(sum(d for d, _ in counts), sum(t for _, t in counts), message[3])
             elif message[0] == "warning" and warn is not None:
                 warn(message[1])
-            elif message[0] == "models":
-                streamed[i].extend(message[1])
             elif message[0] == "result":
-                results[i] = replace(message[1], models=tuple(streamed[i]))
-                streamed[i] = []
+                results[i] = message[1]
             elif message[0] == "error":
                 results[i] = RuntimeError(message[1])
-    return [(results[i], tuple(streamed[i])) for i in range(len(children))]
+    return [results[i] for i in range(len(children))]
 
 
-def _join(parts: list[tuple[Sequence[ModelRef], Sliced]], envelope: ScanResult) -> ScanResult:
-    """The slices' models and datasets, in order, in ``envelope``. A failed slice keeps the results it had
-    sent (its first models, in order); the rest of its models and its datasets are internal-error results."""
+def _join(parts: list[tuple[Sequence[ModelRef], ScanResult | Exception]], envelope: ScanResult) -> ScanResult:
+    """The slices' models and datasets, in order, in ``envelope``; a failed slice's are internal-error results."""
     from licscan.scan import failed_result
     from licscan.types import DATASET
 
     models: list[Any] = []
     datasets: list[Any] = []
     lookups: Counter[str] = Counter()
-    for part, (found, sent) in parts:
+    for part, found in parts:
         if isinstance(found, Exception):
-            models.extend(sent)
             failed = [failed_result(ref, None, found) for ref in part]
-            models.extend([r for r in failed if r.ref.repo_type != DATASET][len(sent) :])
+            models.extend(r for r in failed if r.ref.repo_type != DATASET)
             datasets.extend(r for r in failed if r.ref.repo_type == DATASET)
             continue
         models.extend(found.models)

@@ -204,10 +204,10 @@ def scan_models(
         with progress_printer() as progress:
             return scan(refs, source, db, jobs=jobs, progress=progress, **options)
 
-    def run(part: Any, limiter: Any, report: Any, tell: Any, emit: Any) -> Any:
+    def run(part: Any, limiter: Any, report: Any, tell: Any) -> Any:
         global _warn_to
         _warn_to = tell  # in the child: its warnings go to the parent, which says each once
-        return scan(list(part), source, db, jobs=jobs, limiter=limiter, progress=report, on_result=emit, **options)
+        return scan(list(part), source, db, jobs=jobs, limiter=limiter, progress=report, **options)
 
     from licscan.scan import scan_envelope
 
