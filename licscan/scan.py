@@ -412,13 +412,8 @@ def scan(
     verify_text: bool = False,
     upstreams: UpstreamLike | None = None,
     openness_refs: bool = False,
-    on_result: Callable[[ModelResult], None] | None = None,
 ) -> ScanResult:
-    """Fetch and classify ``refs``; the models' results are in manifest order.
-
-    With ``on_result``, each model's result is handed to it, in manifest order, as soon as it is built
-    (a split scan streams them to the parent), and the returned result holds none of them.
-    """
+    """Fetch and classify ``refs``; the models' results are in manifest order."""
     fetcher = Fetcher(
         source,
         db,
@@ -483,12 +478,8 @@ def scan(
     # The results are built once the run is over, not as each model's answers are in: building one
     # between answers holds the interpreter lock while dozens of fetch threads wait for it, and measured
     # at 20,000 models that waiting cost more CPU than the overlap saved.
-    results: list[ModelResult] = []
-    emit = results.append if on_result is None else on_result
     fetcher.run(refs)
-    for ref in refs:
-        if ref.repo_type != DATASET:
-            emit(result_for(ref))
+    results = [result_for(ref) for ref in refs if ref.repo_type != DATASET]
     datasets = tuple(dataset_for(ref) for ref in refs if ref.repo_type == DATASET)
     envelope = scan_envelope(source, db, manifests=manifests, warnings=warnings, now=now)
     return replace(envelope, models=tuple(results), datasets=datasets, lookups=dict(fetcher.lookups))
