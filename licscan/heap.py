@@ -13,6 +13,8 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+# On Python 3.14 the collector is incremental and ignores the third threshold: this is then a no-op, and
+# its full collections are spread out rather than skipped.
 _NEVER = 1 << 30  # collections of the middle generation before a full one: never, in a scan's lifetime
 
 
@@ -27,4 +29,15 @@ def young_collections_only() -> Iterator[None]:
         gc.set_threshold(*threshold)
 
 
-__all__ = ["young_collections_only"]
+@contextmanager
+def frozen_for_fork() -> Iterator[None]:
+    """What is alive on entry (the database, the imports) is frozen while processes are forked inside the
+    block: no child's collector walks it, nor copies the pages walking it would touch. Thawed on exit."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+__all__ = ["frozen_for_fork", "young_collections_only"]

@@ -113,61 +113,65 @@ def scan_in_processes(
     A child that fails (a licscan bug, killed by the system) costs only its
     slice: those models are ``internal-error`` results, the others stand.
     """
-    import gc
     import multiprocessing
+
+    from licscan.heap import frozen_for_fork
 
     context = multiprocessing.get_context("fork")
     parts = slices(refs, processes)
     for stream in (sys.stdout, sys.stderr):  # what is buffered now would be written by every child too
         stream.flush()
-    # What is alive now (the database, the imports) is frozen for the fork: no child's collector walks
-    # it, nor copies the pages it would touch (``licscan.heap``). The parent thaws it once they are forked.
-    gc.freeze()
-    children = []
-    for index, part in enumerate(parts):
-        mine, theirs = context.Pipe(duplex=False)
-        limiter = limiter_for(jobs, share=processes, index=index)
-        child = context.Process(target=_child, args=(theirs, run, part, limiter), daemon=True)
-        child.start()
-        theirs.close()
-        children.append((child, mine))
-    gc.unfreeze()
+    children: list[tuple[Any, Connection]] = []
     try:
+        with frozen_for_fork():
+            for index, part in enumerate(parts):
+                mine, theirs = context.Pipe(duplex=False)
+                limiter = limiter_for(jobs, share=processes, index=index)
+                child = context.Process(target=_child, args=(theirs, run, part, limiter), daemon=True)
+                children.append((child, mine))
+                child.start()
+                theirs.close()
         with display if display is not None else nullcontext() as progress:
             results = _collect(children, progress, warn)
-    except BaseException:
+    except BaseException:  # Ctrl-C, or a fork that failed: no child outlives the run
         for child, _ in children:
-            if child.is_alive():
+            if child.pid is not None and child.is_alive():
                 child.terminate()
         raise
     finally:
         for child, conn in children:
             conn.close()
-            child.join(timeout=5)
+            if child.pid is not None:
+                child.join(timeout=5)
     return _join(list(zip(parts, results, strict=True)), envelope())
 
 
 def _child(conn: Connection, run: Run, part: Sequence[ModelRef], limiter: Any) -> None:
     """In the child: scan the slice, send the result (or what went wrong) and exit."""
     last = 0.0
+    sending = threading.Lock()  # progress comes from the scan's thread, warnings from fetch threads too
+
+    def send(message: tuple[Any, ...]) -> None:
+        with sending:
+            conn.send(message)
 
     def report(done: int, total: int, label: str) -> None:
         nonlocal last
         now = time.monotonic()
         if now - last >= PROGRESS_SECONDS or done == total:
             last = now
-            conn.send(("progress", done, total, label))
+            send(("progress", done, total, label))
 
     def warn(message: str) -> None:
-        conn.send(("warning", message))
+        send(("warning", message))
 
     try:
         result = run(part, limiter, report, warn)
-        conn.send(("result", result))
+        send(("result", result))
     except KeyboardInterrupt:  # Ctrl-C reached the whole process group: the parent reports it
         os._exit(130)
     except BaseException as exc:  # a bug: the parent turns this slice into internal-error results
-        conn.send(("error", "".join(traceback.format_exception_only(type(exc), exc)).strip()))
+        send(("error", "".join(traceback.format_exception_only(type(exc), exc)).strip()))
     finally:
         conn.close()
 
