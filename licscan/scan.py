@@ -158,8 +158,7 @@ class Fetcher:
         # or licence file is asked for as soon as the answer naming it arrives, not behind every entry of
         # a 20,000-model manifest (which made the follow-ups one last wave).
         self._queue: deque[_Task] = deque()
-        self._roots: deque[_Task] = deque()
-        self._seeding = False
+        self._roots: deque[_Task] = deque()  # the manifest's entries (``run`` moves them here)
         self._scheduled: set[Key] = set()
         self._datasets_scheduled: set[Key] = set()
         self._done = 0
@@ -263,13 +262,12 @@ class Fetcher:
     # -- running -----------------------------------------------------------------------------------
 
     def run(self, refs: Iterable[ModelRef]) -> None:
-        self._seeding = True
         for ref in refs:
             if ref.repo_type == DATASET:
                 self.want_dataset(ref.repo_id, ref.revision)
             else:
                 self.want_model(ref.repo_id, ref.revision, 0)
-        self._seeding = False
+        self._roots, self._queue = self._queue, deque()
         workers: Workers[_Task, _Answer] = Workers(self._execute, self.max_workers)
         local = local_view(self.source)
         in_flight = 0
@@ -354,13 +352,9 @@ class Fetcher:
 
     def _push(self, task: _Task) -> None:
         self._total += 1
-        (self._roots if self._seeding else self._queue).append(task)
+        self._queue.append(task)
 
     # -- results -----------------------------------------------------------------------------------
-
-    def get(self, repo_id: str, revision: str | None = None) -> Outcome | None:
-        outcome = self.outcomes.get(_norm(repo_id, revision))
-        return self.with_files(outcome) if isinstance(outcome, ModelRecord) else outcome
 
     def final_plan(self, record: ModelRecord) -> Plan:
         """The lineage plan once fetching is over (memoised: a base shared by many models is asked often)."""
