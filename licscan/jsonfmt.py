@@ -32,16 +32,22 @@ def pretty_chunks(value: Any, depth: int = 2) -> Iterator[str]:
     yield "\n"
 
 
-def _dumps(value: Any) -> str:
+def _dumps(value: Any, sort_keys: bool = False) -> str:
     """One value, indented two spaces, no trailing newline: orjson, else the standard library."""
     try:
         import orjson
     except ImportError:  # pragma: no cover - orjson is a dependency; a platform without a wheel falls back
-        return json.dumps(value, indent=2, ensure_ascii=False)
+        return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=sort_keys)
     try:
-        return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8")
+        option = orjson.OPT_INDENT_2 | (orjson.OPT_SORT_KEYS if sort_keys else 0)
+        return orjson.dumps(value, option=option).decode("utf-8")
     except (TypeError, ValueError, orjson.JSONEncodeError):
-        return json.dumps(value, indent=2, ensure_ascii=False)
+        return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=sort_keys)
+
+
+def pretty_sorted(value: Any) -> str:
+    """``pretty`` with every object's keys sorted, in one piece (a cache or snapshot entry: a stable text)."""
+    return _dumps(value, sort_keys=True) + "\n"
 
 
 def _members(value: Any, depth: int, level: int) -> Iterator[str]:

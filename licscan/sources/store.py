@@ -30,6 +30,7 @@ from urllib.parse import quote
 
 from licscan import limits
 from licscan.files import read_regular
+from licscan.jsonfmt import pretty_sorted
 from licscan.manifest.refs import COMMIT
 from licscan.sources.secrets import Scrubber
 from licscan.sources.validate import (
@@ -231,7 +232,9 @@ class Store:
             return None
 
     def _write_json(self, path: Path, data: Any) -> None:
-        self._write_bytes(path, _encode(data))
+        # orjson (jsonfmt): with an indent the standard library encodes in Python, and a cold scan writes
+        # an entry for every model it fetches. What is stored was parsed from JSON: no NaN to change.
+        self._write_bytes(path, pretty_sorted(data).encode("utf-8"))
 
     @staticmethod
     def _write_bytes(path: Path, payload: bytes) -> None:
@@ -244,18 +247,6 @@ class Store:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-
-
-def _encode(data: Any) -> bytes:
-    """``data`` as indented JSON with sorted keys. orjson, a dependency already: with ``indent`` the
-    standard library encodes in Python, and a cold scan writes a record for every model it fetches.
-    A value orjson refuses (an integer past 64 bits in a card) goes through the standard library."""
-    try:
-        import orjson
-
-        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
-    except (ImportError, TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError
-        return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
 def _now_iso() -> str:
