@@ -8,7 +8,7 @@ unpickle each. Equal frozen values are interchangeable, so each is kept once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from typing import TypeVar
 
 T = TypeVar("T", bound=Hashable)
@@ -23,14 +23,3 @@ def shared(value: T) -> T:
         _TABLE.clear()
     return _TABLE.setdefault(value, value)  # type: ignore[return-value]
 
-
-def built(key: Hashable, build: Callable[[], T]) -> T:
-    """The value made for ``key`` before, else ``build()``: for a pure function of ``key`` whose own hash
-    (of nested dataclasses, in Python) costs more than the plain tuple ``key`` does."""
-    entry = ("built", key)
-    found = _TABLE.get(entry)
-    if found is None:
-        if len(_TABLE) >= LIMIT:
-            _TABLE.clear()
-        found = _TABLE[entry] = build()
-    return found  # type: ignore[return-value]

@@ -11,10 +11,11 @@ finishing again.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from licscan.intern import built, shared
+from licscan.intern import shared
 from licscan.openness import evidence as ev
 from licscan.openness.licences import PHRASE, open_basis
 from licscan.openness.model import (
@@ -44,6 +45,7 @@ from licscan.openness.model import (
     TECHNICAL_REPORT,
     UNKNOWN,
     WEIGHTS,
+    Attestation,
     Block,
     Component,
     Openness,
@@ -117,10 +119,15 @@ def grade(
 def finish(components: tuple[Component, ...]) -> Openness:
     """The level, blocks, MOF class and OSAID reading that ``components`` evidence.
 
-    A pure function of the components' fields, worked out once per distinct grading (``licscan.intern``):
-    a scan of thousands of models grades most of them alike."""
-    key = tuple((c.name, c.state, c.reason, c.evidence, c.attested) for c in components)
-    return built(key, lambda: _finish(components))
+    A pure function of the components' fields, worked out once per distinct grading: a scan of thousands
+    of models grades most of them alike. The cache is keyed by a plain tuple of the fields, since hashing
+    the nested dataclasses themselves runs in Python and costs more than the grading."""
+    return _graded(tuple((c.name, c.state, c.reason, c.evidence, c.attested) for c in components))
+
+
+@functools.lru_cache(maxsize=4096)
+def _graded(fields: tuple[tuple[str, str, str | None, str, Attestation | None], ...]) -> Openness:
+    return _finish(tuple(shared(Component(*f)) for f in fields))  # components shared across gradings too
 
 
 def _finish(components: tuple[Component, ...]) -> Openness:
@@ -147,9 +154,7 @@ def _finish(components: tuple[Component, ...]) -> Openness:
             "OSAID 1.0 also needs the training code and the data information under OSI-approved terms, which "
             "the Hub does not show; licscan never says a model meets it"
         )
-    # Most models of a large scan grade alike: one object per distinct grading (``licscan.intern``).
-    components = tuple(map(shared, components))
-    return shared(Openness(level, components, tuple(map(shared, blocks)), osaid, why, mof_class))
+    return Openness(level, components, tuple(map(shared, blocks)), osaid, why, mof_class)
 
 
 def _weights_exist(weights: Component) -> bool:
@@ -429,8 +434,7 @@ def _count(names: list[str], one: str, many: str) -> str:
 
 def _not_on_hub(name: str) -> Component:
     """A component the Hub holds no evidence for (training code, evaluation data, ...): only an attestation fills it."""
-    found = _NOT_ON_HUB.get(name)
-    return found if found is not None else Component(name, UNKNOWN, "NOT_ON_HUB", "")
+    return _NOT_ON_HUB[name]
 
 
 _NOT_ON_HUB = {name: Component(name, UNKNOWN, "NOT_ON_HUB", "") for name in COMPONENTS}
