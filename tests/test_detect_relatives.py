@@ -8,6 +8,7 @@ error licscan must not make. Whole texts still tell them apart.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -203,3 +204,25 @@ def test_a_stricter_licence_sharing_little_with_the_input_still_counts(db: Licen
     assert (found.license, found.unknown_reason) == (None, "shared"), found
     assert {"chameleon-research-license", "stabilityai-nc-community"} <= set(found.shared_with)
     assert found.candidates[0].id == "llama3"
+
+
+@pytest.mark.parametrize("licence", ["cc-by-4.0", "cc-by-sa-4.0"])
+def test_a_long_licence_text_is_not_taken_for_a_stricter_one_that_lacks_whole_clauses(
+    db: LicenseDB, shared_data: Path, licence: str
+) -> None:
+    # The legal code as a LICENSE file carries it: from the licence's title to its last section, without
+    # Creative Commons' preamble and footer. CC BY-NC 4.0 holds most of its words but lacks whole clauses
+    # (30 shingles of CC BY's), so this is CC BY, not a passage the two share.
+    path = shared_data / "license-texts" / f"{licence}.txt"
+    if not path.is_file():
+        pytest.skip(f"{path} not present")
+    text = path.read_text(encoding="utf-8")
+    title = re.search(r"^Creative Commons Attribution\S* 4\.0 International Public\s+License$", text, re.M)
+    assert title is not None
+    body = text[title.start() : text.index("Creative Commons is not a party")]
+    found = detect_text(body, db)
+    assert found.license_id == licence, (found.license_id, found.kind, found.unknown_reason, found.shared_with)
+    # A middle part of the same text is still a passage the stricter licences share: unknown.
+    words = body.split()
+    middle = detect_text(" ".join(words[len(words) // 3 : len(words) // 3 + len(words) * 2 // 5]), db)
+    assert middle.license_id is None and middle.unknown_reason == "shared", (middle.license_id, middle.kind)

@@ -55,6 +55,7 @@ DISCRIMINATING = 2  # shingles one candidate must hold beyond the other to be to
 TIE_MARGIN = 0.05  # candidates closer than this are decided on discriminating evidence only
 # A licence whose canonical text holds this share of the anchor's shingles explains its region too (MIT in X11).
 OWN_SHARE = 0.9
+PLACEHOLDER_SLACK = 16  # shingles a long passage may lack of another copy of its text (a few placeholders)
 # Licences whose text incorporates another's, shipped together in one file:
 # the LGPL-3.0 "incorporates the terms and conditions of version 3 of the
 # GNU General Public License", and COPYING.LESSER files often carry both.
@@ -220,10 +221,13 @@ def _grants_under(words: list[bytes], lic: License | None) -> bool:
 
 
 def holds_passage(matched: int) -> float:
-    """Shingles of ``matched`` another text must hold to hold the passage: ``OWN_SHARE``
-    (copies of one text differ in a placeholder or a word), and never more than all but
-    ``DISCRIMINATING`` at each end (a heading's or a footer's seam with the text is chance)."""
-    return min(OWN_SHARE * matched, matched - 2 * DISCRIMINATING)
+    """Shingles of ``matched`` another text must hold to hold the passage: all but a few
+    (copies of one text differ in a placeholder or a word: up to 1 - ``OWN_SHARE`` of a short
+    passage, at most ``PLACEHOLDER_SLACK`` of a long one, since a long passage holds no more
+    placeholders), and never more than all but ``DISCRIMINATING`` at each end (a heading's or
+    a footer's seam with the text is chance). Whole clauses the other text lacks (CC BY 4.0's
+    legal code against CC BY-NC's: 30 shingles) tell the two apart."""
+    return matched - max(2 * DISCRIMINATING, min((1 - OWN_SHARE) * matched, PLACEHOLDER_SLACK))
 
 
 def _partial(found: Detection, best: _Score, present: set[int]) -> bool:
