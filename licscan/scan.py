@@ -25,7 +25,7 @@ from licscan.datasets.card import dataset_licence_card, training_claims
 from licscan.licensedb import LicenseDB
 from licscan.lineage import MAX_DEPTH, BaseClaim, Plan, chain_obligations, effective_license, plan, resolve_lineage
 from licscan.lineage.claims import UpstreamLike, searches_lineage
-from licscan.sources.base import MetadataSource, NotCached, SourceError, local_view
+from licscan.sources.base import MetadataSource, NotCached, SourceError, behind_view, local_view
 from licscan.text import clip
 from licscan.textscan import README, classify_with_texts, licence_files, needs_text, text_files, weights_scope
 from licscan.types import (
@@ -138,6 +138,7 @@ class Fetcher:
         self.max_depth = max_depth
         self.max_workers = max_workers
         self.openness_refs = openness_refs
+        self._remote: MetadataSource = source  # what worker threads ask (``run`` sets it)
         self.refs: dict[str, RepoRefs | FetchFailure] = {}  # record key -> branches, for the openness grade
         self.lookups: dict[str, int] = {}  # answers by kind (the Hub's or the cache's): the scan's cost
         self.outcomes: dict[Key, Outcome] = {}
@@ -270,6 +271,8 @@ class Fetcher:
         self._roots, self._queue = self._queue, deque()
         workers: Workers[_Task, _Answer] = Workers(self._execute, self.max_workers)
         local = local_view(self.source)
+        # What the local part lacks is fetched without asking it again (``base.behind_view``).
+        self._remote = (behind_view(self.source) if local is not None else None) or self.source
         in_flight = 0
         try:
             while self._queue or self._roots or in_flight:
@@ -297,7 +300,7 @@ class Fetcher:
             workers.close()
 
     def _execute(self, task: _Task) -> _Answer:
-        return self._ask(self.source, task)
+        return self._ask(self._remote, task)
 
     @staticmethod
     def _ask(source: MetadataSource, task: _Task) -> _Answer:

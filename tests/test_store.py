@@ -177,21 +177,25 @@ class CountingStore(Store):
 
 
 def test_a_miss_of_the_local_view_is_not_looked_up_again_by_the_fetch_after_it(tmp_path: Path) -> None:
-    from licscan.sources.base import NotCached, local_view
+    from licscan.sources.base import NotCached, behind_view, local_view
 
     store = CountingStore(tmp_path)
     upstream = CountingSource({("org/model", SHA): record(), ("org/model", None): record()})
     cache = CachedSource(upstream, store)
-    local = local_view(cache)
-    assert local is not None
+    local, behind = local_view(cache), behind_view(cache)
+    assert local is not None and behind is not None
     for ask in (lambda: local.fetch("org/model", None), lambda: local.fetch_file(record(), "LICENSE")):
         with pytest.raises(NotCached):
             ask()
-    assert cache.fetch("org/model", None) == record()  # the scan's worker: straight to the source behind
-    assert cache.fetch_file(record(), "LICENSE") == "text of LICENSE"
+    assert behind.fetch("org/model", None) == record()  # the scan's worker: straight to the source behind
+    assert behind.fetch_file(record(), "LICENSE") == "text of LICENSE"
     assert store.asked == ["ref org/model@None", f"file org/model@{SHA}/LICENSE"]  # each miss asked once
     assert upstream.calls == [("org/model", None)] and upstream.file_calls == ["LICENSE"]
-    store.asked.clear()  # what was written is read back, and a fetch with no miss before it asks the folder
+    store.asked.clear()  # what was written is read back, and the cache itself asks its folder first
     assert cache.fetch("org/model", None) == record() and cache.fetch_file(record(), "LICENSE") == "text of LICENSE"
     assert store.asked == ["ref org/model@None", f"record org/model@{SHA}", f"file org/model@{SHA}/LICENSE"]
     assert upstream.calls == [("org/model", None)]
+    offline = behind_view(CachedSource(None, store))
+    assert offline is not None
+    with pytest.raises(SourceError):  # offline, what the folder lacks is a failure, not a fetch
+        offline.fetch("org/other", None)

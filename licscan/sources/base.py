@@ -54,3 +54,12 @@ def local_view(source: object) -> MetadataSource | None:
     view = getattr(source, "local_view", None)
     found: MetadataSource | None = view() if callable(view) else None
     return found
+
+
+def behind_view(source: object) -> MetadataSource | None:
+    """What fetches the tasks ``local_view(source)`` said it lacks, without asking the local part again
+    (a cache: the source behind it, and the answer written to the folder); None: ask ``source`` itself."""
+    view = getattr(source, "behind_view", None)
+    found: MetadataSource | None = view() if callable(view) else None
+    return found
+

@@ -41,9 +41,6 @@ class CachedSource:
         self.ttl = ttl
         self._on_warning = on_warning
         self._lock = threading.Lock()
-        # What the cache-only view has just answered NotCached for: the fetch that follows (on a worker
-        # thread) goes straight to the source behind, instead of asking the folder a second time.
-        self._missed: set[tuple[str, ...]] = set()
         self.usable = True  # False once the folder proved unusable: no more reads or writes
         self.writable = True
         try:
@@ -65,8 +62,11 @@ class CachedSource:
 
     def fetch_refs(self, record: ModelRecord) -> RepoRefs:
         """Cached by the record's commit, like the rest: a repo that moves on gets its refs read again."""
+        return self._refs(record, look=True)
+
+    def _refs(self, record: ModelRecord, *, look: bool) -> RepoRefs:
         sha = record.sha
-        cached = self._held_refs(record) if self._may_hold("refs", record.repo_id, sha or "") else None
+        cached = self._held_refs(record) if look and self.usable else None
         if cached is not None:
             return cached
         if self.inner is None:
@@ -81,6 +81,10 @@ class CachedSource:
         """This cache without what is behind it (``base.local_view``); None once the folder proved unusable."""
         return _CacheOnly(self) if self.usable else None
 
+    def behind_view(self) -> _Behind:
+        """This cache for what its cache-only view lacks (``base.behind_view``): not asked again."""
+        return _Behind(self)
+
     def fetch(self, repo_id: str, revision: str | None) -> ModelRecord:
         return self._fetch(repo_id, revision, MODEL, self.inner.fetch if self.inner else None)
 
@@ -94,9 +98,10 @@ class CachedSource:
         revision: str | None,
         repo_type: str,
         upstream: Callable[[str, str | None], ModelRecord] | None,
+        *,
+        look: bool = True,
     ) -> ModelRecord:
-        held = self._may_hold("record", repo_type, repo_id, revision or "")
-        cached = self._lookup(repo_id, revision, repo_type) if held else None
+        cached = self._lookup(repo_id, revision, repo_type) if look and self.usable else None
         if cached is not None:
             return cached
         if upstream is None:
@@ -126,9 +131,11 @@ class CachedSource:
         return self.store.read_record(repo_id, commit, repo_type)
 
     def fetch_file(self, record: ModelRecord, filename: str) -> str:
+        return self._file(record, filename, look=True)
+
+    def _file(self, record: ModelRecord, filename: str, *, look: bool) -> str:
         require_safe_name(record.repo_id, filename)  # before the name comes near a path
-        key = ("file", record.repo_type, record.repo_id, record.sha or "", filename)
-        held = self._held_file(record, filename) if self._may_hold(*key) else None
+        held = self._held_file(record, filename) if look and self.usable else None
         if held is not None:
             return held
         if self.inner is None:
@@ -145,20 +152,6 @@ class CachedSource:
     def _held_file(self, record: ModelRecord, filename: str) -> str | None:
         """The file as the cache holds it for the record's commit (the name already checked safe)."""
         return self.store.read_file(record.repo_id, record.sha, filename, record.repo_type) if record.sha else None
-
-    def _may_hold(self, *key: str) -> bool:
-        """Whether the folder is worth asking for ``key``: it is usable and did not just say it lacks it."""
-        if not self.usable:
-            return False
-        with self._lock:
-            if key in self._missed:
-                self._missed.discard(key)
-                return False
-        return True
-
-    def _missing(self, *key: str) -> None:
-        with self._lock:
-            self._missed.add(key)
 
     def _write(self, action: Callable[[], None]) -> None:
         if not (self.usable and self.writable):
@@ -192,26 +185,48 @@ class _CacheOnly:
         return self._cache.description
 
     def fetch(self, repo_id: str, revision: str | None) -> ModelRecord:
-        found = self._cache._lookup(repo_id, revision, MODEL)
-        return self._found(found, "record", MODEL, repo_id, revision or "")
+        return self._found(self._cache._lookup(repo_id, revision, MODEL))
 
     def fetch_dataset(self, repo_id: str, revision: str | None) -> ModelRecord:
-        found = self._cache._lookup(repo_id, revision, DATASET)
-        return self._found(found, "record", DATASET, repo_id, revision or "")
+        return self._found(self._cache._lookup(repo_id, revision, DATASET))
 
     def fetch_file(self, record: ModelRecord, filename: str) -> str:
         require_safe_name(record.repo_id, filename)
-        found = self._cache._held_file(record, filename)
-        return self._found(found, "file", record.repo_type, record.repo_id, record.sha or "", filename)
+        return self._found(self._cache._held_file(record, filename))
 
     def fetch_refs(self, record: ModelRecord) -> RepoRefs:
-        return self._found(self._cache._held_refs(record), "refs", record.repo_id, record.sha or "")
+        return self._found(self._cache._held_refs(record))
 
-    def _found(self, value: T | None, *key: str) -> T:
+    def _found(self, value: T | None) -> T:
         if value is None or not self._cache.usable:
-            self._cache._missing(*key)
             raise NotCached
         return value
+
+
+class _Behind:
+    """What ``CachedSource`` fetches once its cache-only view has said it lacks it: from the source behind,
+    written to the folder, and the folder not asked a second time (a scan's worker threads use this)."""
+
+    def __init__(self, cache: CachedSource) -> None:
+        self._cache = cache
+
+    @property
+    def description(self) -> str:
+        return self._cache.description
+
+    def fetch(self, repo_id: str, revision: str | None) -> ModelRecord:
+        inner = self._cache.inner
+        return self._cache._fetch(repo_id, revision, MODEL, inner.fetch if inner else None, look=False)
+
+    def fetch_dataset(self, repo_id: str, revision: str | None) -> ModelRecord:
+        inner = self._cache.inner
+        return self._cache._fetch(repo_id, revision, DATASET, inner.fetch_dataset if inner else None, look=False)
+
+    def fetch_file(self, record: ModelRecord, filename: str) -> str:
+        return self._cache._file(record, filename, look=False)
+
+    def fetch_refs(self, record: ModelRecord) -> RepoRefs:
+        return self._cache._refs(record, look=False)
 
 
 def _why(exc: BaseException) -> str:
