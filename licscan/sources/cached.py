@@ -174,8 +174,8 @@ class CachedSource:
             self._on_warning(message)
 
 
-class _CacheOnly:
-    """What ``CachedSource`` answers from its folder alone: a miss raises NotCached (never a failure)."""
+class _View:
+    """A part of a ``CachedSource`` that a scan asks on its own (``base.local_view``, ``base.behind_view``)."""
 
     def __init__(self, cache: CachedSource) -> None:
         self._cache = cache
@@ -183,6 +183,10 @@ class _CacheOnly:
     @property
     def description(self) -> str:
         return self._cache.description
+
+
+class _CacheOnly(_View):
+    """What ``CachedSource`` answers from its folder alone: a miss raises NotCached (never a failure)."""
 
     def fetch(self, repo_id: str, revision: str | None) -> ModelRecord:
         return self._found(self._cache._lookup(repo_id, revision, MODEL))
@@ -203,16 +207,9 @@ class _CacheOnly:
         return value
 
 
-class _Behind:
+class _Behind(_View):
     """What ``CachedSource`` fetches once its cache-only view has said it lacks it: from the source behind,
     written to the folder, and the folder not asked a second time (a scan's worker threads use this)."""
-
-    def __init__(self, cache: CachedSource) -> None:
-        self._cache = cache
-
-    @property
-    def description(self) -> str:
-        return self._cache.description
 
     def fetch(self, repo_id: str, revision: str | None) -> ModelRecord:
         inner = self._cache.inner
