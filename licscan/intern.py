@@ -22,4 +22,3 @@ def shared(value: T) -> T:
     if len(_TABLE) >= LIMIT:
         _TABLE.clear()
     return _TABLE.setdefault(value, value)  # type: ignore[return-value]
-

@@ -476,10 +476,10 @@ def scan(
     # between answers holds the interpreter lock while dozens of fetch threads wait for it, and measured
     # at 20,000 models that waiting cost more CPU than the overlap saved.
     fetcher.run(refs)
-    results = [result_for(ref) for ref in refs if ref.repo_type != DATASET]
+    results = tuple(result_for(ref) for ref in refs if ref.repo_type != DATASET)
     datasets = tuple(dataset_for(ref) for ref in refs if ref.repo_type == DATASET)
     envelope = scan_envelope(source, db, manifests=manifests, warnings=warnings, now=now)
-    return replace(envelope, models=tuple(results), datasets=datasets, lookups=dict(fetcher.lookups))
+    return replace(envelope, models=results, datasets=datasets, lookups=dict(fetcher.lookups))
 
 
 def scan_envelope(

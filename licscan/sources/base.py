@@ -51,15 +51,17 @@ def local_view(source: object) -> MetadataSource | None:
     Its methods answer what is held at once, and raise NotCached for the rest. A scan asks it first, in
     its own thread: a warm cache answers thousands of records without a thread hand-off each.
     """
-    view = getattr(source, "local_view", None)
-    found: MetadataSource | None = view() if callable(view) else None
-    return found
+    return _view(source, "local_view")
 
 
 def behind_view(source: object) -> MetadataSource | None:
     """What fetches the tasks ``local_view(source)`` said it lacks, without asking the local part again
     (a cache: the source behind it, and the answer written to the folder); None: ask ``source`` itself."""
-    view = getattr(source, "behind_view", None)
+    return _view(source, "behind_view")
+
+
+def _view(source: object, name: str) -> MetadataSource | None:
+    """``source.<name>()`` when the source offers that view (an optional part of the protocol), else None."""
+    view = getattr(source, name, None)
     found: MetadataSource | None = view() if callable(view) else None
     return found
-
