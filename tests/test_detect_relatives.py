@@ -177,6 +177,33 @@ def test_a_grant_under_the_licence_s_own_name_decides(db: LicenseDB) -> None:
     assert found.candidates[0].id == "apache-2.0" and "FSL-1.1-ALv2" in found.shared_with
 
 
+@pytest.mark.parametrize(
+    "deferral",
+    [
+        # The shape of FSL's and FCL's "Grant of Future License" (and OS4D's), in other words.
+        "## Grant of Future License\n\nWe also grant you, irrevocably, a licence to use the Software under the Apache\n"
+        "License, Version 2.0, taking effect on the second anniversary of the day we first make the Software\n"
+        "available. From that day on the following applies:\n\n",
+        # The shape of the Business Source License's parameters.
+        "Change Date: 2029-06-01\nChange License: Apache License, Version 2.0\n\n",
+    ],
+    ids=["future-licence", "change-date"],
+)
+def test_a_grant_deferred_to_a_later_date_is_not_the_licence_now(deferral: str, db: LicenseDB) -> None:
+    # Source-available licences quote Apache's notice as what their text becomes later. Cut around that
+    # notice, the passage grants under Apache's name, but only from a date on: until then it is not Apache.
+    notice = (
+        'Licensed under the Apache License, Version 2.0 (the "License");\n'
+        "you may not use this file except in compliance with the License.\n"
+        "You may obtain a copy of the License at\n\n"
+        "    http://www.apache.org/licenses/LICENSE-2.0\n"
+    )
+    assert detect_text(notice, db).license_id == "apache-2.0"  # the notice alone is Apache's
+    found = detect_text(deferral + notice, db)
+    assert found.license is None, found
+    assert "deferred grant" in found.restrictions
+
+
 def test_a_real_non_commercial_bsd_licence_whole_and_cut(db: LicenseDB) -> None:
     # The CBCR License 1.0, as braindecode's EEG-Deformer source carries it (a sibling of NTU's
     # S-Lab licence): BSD-3-Clause with "for non-commercial purpose" in its grant. Whole, the

@@ -141,6 +141,16 @@ CUES: dict[str, tuple[str, ...]] = {
         "acknowledgment",
     ),
     "fee or royalty": ("fee", "fees", "royalty", "royalties", "payment", "paid", "pay", "subscription", "charge"),
+    # Source-available licences (BSL, FSL, FCL) grant an open licence only from a later date on, and quote
+    # its notice: "Change Date" / "Change License", "Grant of Future License ... second anniversary".
+    "deferred grant": (
+        "change date",
+        "change license",
+        "change licence",
+        "future license",
+        "future licence",
+        "anniversary",
+    ),
     "narrowed grant": (
         "not",
         "no",
@@ -170,6 +180,7 @@ STRONG = frozenset(
         "user or revenue threshold",
         "registration or approval",
         "use restriction",
+        "deferred grant",
     }
 )
 
